@@ -1,0 +1,39 @@
+"""`serverless-pr-test local`: the embedded AWS endpoint in the foreground."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import signal
+import threading
+
+HELP = "run the embedded local AWS endpoint (moto) in the foreground and print the env to export"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--port", type=int, default=4566, help="port on 127.0.0.1 (default 4566; 0 = any free port)"
+    )
+    parser.add_argument(
+        "--region", default="us-east-1", help="region the endpoint claims (default us-east-1)"
+    )
+
+
+def execute(args: argparse.Namespace) -> int:
+    from runner.errors import ConfigError
+    from runner.local import LocalEndpoint
+
+    if not 0 <= args.port <= 65535:
+        raise ConfigError(f"--port must be between 0 and 65535, got {args.port}")
+    endpoint = LocalEndpoint.start(port=args.port, region=args.region)
+    stop = threading.Event()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signal_number, lambda *_: stop.set())
+    print(f"Local AWS endpoint listening on {endpoint.url}. Export these to use it:", flush=True)
+    for name, value in endpoint.env().items():
+        print(f"export {name}={shlex.quote(value)}", flush=True)
+    print("Press Ctrl-C to stop.", flush=True)
+    stop.wait()
+    endpoint.stop()
+    print("Local AWS endpoint stopped.")
+    return 0

@@ -1,0 +1,72 @@
+"""Where a run comes from: repository, PR, commit and run id, from GitHub's environment or git."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from runner.errors import ConfigError
+from runner.naming import parse_pr_number
+
+_REMOTE = re.compile(r"(?:[:/])([^/:]+/[^/]+?)(?:\.git)?/?$")
+
+
+@dataclass(frozen=True)
+class RunContext:
+    repository: str
+    pr_number: int | None
+    commit: str
+    run_id: str
+    is_fork: bool = False
+
+    @classmethod
+    def detect(cls, env: Mapping[str, str], cwd: Path, pr_override: str | None = None) -> RunContext:
+        """GitHub Actions variables first, then the local git checkout."""
+        event = _read_event(env.get("GITHUB_EVENT_PATH"))
+        pull_request = event.get("pull_request") if isinstance(event, dict) else None
+        pr_number: int | None = None
+        is_fork = False
+        if pr_override:
+            pr_number = parse_pr_number(pr_override)
+        elif isinstance(pull_request, dict) and "number" in pull_request:
+            pr_number = parse_pr_number(pull_request["number"])
+            head_repo = (pull_request.get("head") or {}).get("repo") or {}
+            base_repo = (pull_request.get("base") or {}).get("repo") or {}
+            is_fork = bool(head_repo) and head_repo.get("full_name") != base_repo.get("full_name")
+        elif isinstance(event, dict) and isinstance(event.get("inputs"), dict) and event["inputs"].get("pr"):
+            pr_number = parse_pr_number(event["inputs"]["pr"])
+        repository = env.get("GITHUB_REPOSITORY") or _git_repository(cwd) or f"local/{cwd.resolve().name}"
+        commit = ""
+        if isinstance(pull_request, dict):
+            commit = str((pull_request.get("head") or {}).get("sha") or "")
+        commit = commit or env.get("GITHUB_SHA", "") or _git(cwd, "rev-parse", "HEAD") or "unknown"
+        run_id = env.get("GITHUB_RUN_ID", "") or "local"
+        return cls(repository, pr_number, commit, run_id, is_fork)
+
+
+def _read_event(path: str | None) -> object:
+    if not path:
+        return {}
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ConfigError(f"GITHUB_EVENT_PATH {path!r} is not a readable JSON file: {error}") from error
+
+
+def _git(cwd: Path, *args: str) -> str:
+    try:
+        completed = subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return completed.stdout.strip() if completed.returncode == 0 else ""
+
+
+def _git_repository(cwd: Path) -> str:
+    match = _REMOTE.search(_git(cwd, "remote", "get-url", "origin"))
+    return match.group(1) if match else ""

@@ -1,0 +1,67 @@
+"""Per-PR stack names: valid for CloudFormation, short enough for derived physical names, unique."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from runner.errors import ConfigError
+
+# CloudFormation allows 128, but apps derive physical names from the stack name (Lambda and IAM
+# role names stop at 64, S3 buckets at 63): 40 leaves room for a suffix of 23 and a separator.
+DEFAULT_MAX_LENGTH = 40
+CLOUDFORMATION_MAX_LENGTH = 128
+HASH_LENGTH = 6
+_VALID_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
+_INVALID_RUNS = re.compile(r"[^a-z0-9]+")
+
+
+def is_valid_stack_name(name: str, max_length: int = CLOUDFORMATION_MAX_LENGTH) -> bool:
+    """True when `name` is a CloudFormation stack name of at most `max_length` characters."""
+    return len(name) <= max_length and bool(_VALID_NAME.match(name)) and not name.endswith("-")
+
+
+def sanitize_prefix(prefix: str) -> str:
+    """Lower-case `prefix`, turn every run of other characters into one `-`; must start with a letter."""
+    cleaned = _INVALID_RUNS.sub("-", prefix.lower()).strip("-")
+    if not cleaned or not cleaned[0].isalpha():
+        raise ConfigError(
+            f"stack prefix {prefix!r} must contain a letter first (allowed: letters, digits, '-')"
+        )
+    return cleaned
+
+
+def parse_pr_number(raw: str | int) -> int:
+    """A PR number is a positive integer; anything else is a ConfigError naming the input."""
+    text = str(raw).strip()
+    if not text.isdigit() or int(text) <= 0:
+        raise ConfigError(f"PR number must be a positive integer, got {str(raw)!r}")
+    return int(text)
+
+
+def shorten(name: str, max_length: int) -> str:
+    """Cut `name` to `max_length`, appending a hash of the full name so cut names stay distinct."""
+    if len(name) <= max_length:
+        return name
+    if max_length < HASH_LENGTH + 2:
+        raise ConfigError(f"max stack name length {max_length} is too small (minimum {HASH_LENGTH + 2})")
+    digest = hashlib.sha256(name.encode()).hexdigest()[:HASH_LENGTH]
+    head = name[: max_length - HASH_LENGTH - 1].rstrip("-")
+    return f"{head}-{digest}"
+
+
+def pr_stack_name(prefix: str, pr_number: int, max_length: int = DEFAULT_MAX_LENGTH) -> str:
+    """`shop` and 1234 -> `shop-pr-1234`; shortened with a hash of the full name when too long."""
+    if pr_number <= 0:
+        raise ConfigError(f"PR number must be a positive integer, got {pr_number}")
+    return shorten(f"{sanitize_prefix(prefix)}-pr-{pr_number}", max_length)
+
+
+def check_stack_name(name: str) -> str:
+    """Validate an explicit `--stack-name`; returns it unchanged."""
+    if not is_valid_stack_name(name):
+        raise ConfigError(
+            f"stack name {name!r} is invalid: use letters, digits and '-', "
+            f"start with a letter, at most {CLOUDFORMATION_MAX_LENGTH} characters"
+        )
+    return name
