@@ -12,7 +12,12 @@ from types import ModuleType
 from runner import __version__
 
 # Each module exposes HELP, configure(parser) and execute(args) -> exit code.
-COMMAND_MODULES: tuple[str, ...] = ("runner.commands.local",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "runner.commands.deploy",
+    "runner.commands.destroy",
+    "runner.commands.run",
+    "runner.commands.local",
+)
 
 
 def _command_name(module_name: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +45,11 @@ class RunContext:
         if isinstance(pull_request, dict):
             commit = str((pull_request.get("head") or {}).get("sha") or "")
         commit = commit or env.get("GITHUB_SHA", "") or _git(cwd, "rev-parse", "HEAD") or "unknown"
-        run_id = env.get("GITHUB_RUN_ID", "") or "local"
+        run_id = env.get("GITHUB_RUN_ID", "")
+        if run_id:
+            run_id = f"{run_id}-{env.get('GITHUB_RUN_ATTEMPT', '1')}"
+        else:
+            run_id = f"local-{uuid.uuid4().hex[:8]}"  # unique, so per-run resources never collide
         return cls(repository, pr_number, commit, run_id, is_fork)
 
 

@@ -8,7 +8,8 @@
     ├── StackNotFoundError           exit 5   a named stack does not exist (where one is required)
     ├── GuardError                   exit 6   refused: stack not created by this tool / this repository
     ├── DestroyError                 exit 7   a stack could not be deleted, or resources were left behind
-    └── ToolMissingError             exit 8   a required executable (node, the CDK CLI) is missing
+    ├── ToolMissingError             exit 8   a required executable (node, the CDK CLI) is missing
+    └── WaitTimeoutError             exit 9   a stack stayed *_IN_PROGRESS past the allowed time
 
 Anything else is a bug and is allowed to show its traceback.
 """
@@ -68,3 +69,9 @@ class ToolMissingError(RunnerError):
     """A required executable is not installed."""
 
     exit_code = 8
+
+
+class WaitTimeoutError(RunnerError):
+    """A stack stayed *_IN_PROGRESS past the allowed time."""
+
+    exit_code = 9

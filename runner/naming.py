@@ -65,3 +65,8 @@ def check_stack_name(name: str) -> str:
             f"start with a letter, at most {CLOUDFORMATION_MAX_LENGTH} characters"
         )
     return name
+
+
+def belongs_to(stack_name: str, base_name: str) -> bool:
+    """Every stack of a PR is named the base name or starts with it plus '-' (`shop-pr-1-data`)."""
+    return stack_name == base_name or stack_name.startswith(base_name + "-")

@@ -1,0 +1,50 @@
+"""boto3 sessions and clients pointed at AWS or at the local endpoint, with patient retries."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import boto3
+
+DEFAULT_REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class AwsTarget:
+    """Where AWS calls go: a region, and an endpoint URL for the local endpoint (None = AWS)."""
+
+    region: str
+    endpoint_url: str | None = None
+
+    @classmethod
+    def from_env(cls, region: str | None = None, endpoint_url: str | None = None) -> AwsTarget:
+        return cls(
+            region=region
+            or os.environ.get("AWS_REGION")
+            or os.environ.get("AWS_DEFAULT_REGION")
+            or DEFAULT_REGION,
+            endpoint_url=endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None,
+        )
+
+    @property
+    def is_local(self) -> bool:
+        return self.endpoint_url is not None
+
+    def session(self) -> boto3.Session:
+        import boto3
+
+        return boto3.Session(region_name=self.region)
+
+    def client(self, service: str, session: boto3.Session | None = None) -> Any:
+        from botocore.config import Config
+
+        # Adaptive retries ride out throttling and 5xx answers (on AWS and through a faulty proxy).
+        config = Config(retries={"mode": "adaptive", "max_attempts": 10}, connect_timeout=10, read_timeout=70)
+        return (session or self.session()).client(
+            service,  # type: ignore[call-overload]
+            endpoint_url=self.endpoint_url,
+            config=config,
+        )

@@ -1,0 +1,144 @@
+"""The CDK CLI as a subprocess: synth once into a work dir, bootstrap, deploy that assembly."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from runner.assembly import CloudAssembly
+from runner.errors import ConfigError, DeployError, SynthError, ToolMissingError
+
+STACK_NAME_CONTEXT_KEY = "serverless-pr-test:stack-name"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_TAIL_LINES = 40
+
+
+def find_cdk_executable(app_dir: Path) -> Path:
+    """The app's own CLI (the tool its production deploys use), else the one this project pins."""
+    candidates = [
+        app_dir / "node_modules" / ".bin" / "cdk",
+        PROJECT_ROOT / "node_modules" / ".bin" / "cdk",
+    ]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    on_path = shutil.which("cdk")
+    if on_path:
+        return Path(on_path)
+    raise ToolMissingError(
+        "no CDK CLI found: run `npm ci` in the serverless-pr-test checkout (it pins aws-cdk@2) "
+        f"or install aws-cdk in {app_dir}"
+    )
+
+
+def read_cdk_json(app_dir: Path) -> dict[str, object]:
+    path = app_dir / "cdk.json"
+    if not path.is_file():
+        raise ConfigError(f"app directory {app_dir} has no cdk.json (is --app-dir right?)")
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as error:
+        raise ConfigError(f"{path} is not valid JSON: {error}") from error
+    if not isinstance(config, dict) or not isinstance(config.get("app"), str):
+        raise ConfigError(f'{path} has no "app" command')
+    return config
+
+
+def cli_environment(base: Mapping[str, str], extra: Mapping[str, str]) -> dict[str, str]:
+    """The CLI's environment: this interpreter's bin dir first, so `python3 app.py` finds the same
+    aws-cdk-lib the runner was installed with; version checks and Node EOL banners off."""
+    env = dict(base)
+    env.update(extra)
+    bin_dir = str(Path(sys.executable).parent)
+    env["PATH"] = os.pathsep.join([bin_dir, env.get("PATH", "")])
+    env.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    env.setdefault("CDK_DISABLE_VERSION_CHECK", "1")
+    env.setdefault("CDK_DISABLE_CLI_TELEMETRY", "true")
+    return env
+
+
+@dataclass(frozen=True)
+class CdkCli:
+    executable: Path
+    app_dir: Path
+    env: Mapping[str, str]
+    echo: Callable[[str], None] = print
+
+    def synth(self, stack_name: str, out_dir: Path) -> CloudAssembly:
+        """Run the app once with the per-PR stack name in context; raise SynthError with its stderr."""
+        read_cdk_json(self.app_dir)
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        command = [
+            str(self.executable), "synth", "--quiet", "--no-notices", "--no-version-reporting",
+            "--output", str(out_dir), "--context", f"{STACK_NAME_CONTEXT_KEY}={stack_name}",
+        ]  # fmt: skip
+        code, tail = self._run(command, prefix="synth")
+        if code != 0:
+            raise SynthError(f"the CDK app in {self.app_dir} failed to synthesize (exit {code}):\n{tail}")
+        assembly = CloudAssembly.read(out_dir)
+        if not assembly.stacks:
+            raise SynthError(f"the CDK app in {self.app_dir} defines no stacks")
+        return assembly
+
+    def bootstrap(self, account: str, region: str) -> None:
+        command = [
+            str(self.executable), "bootstrap", f"aws://{account}/{region}", "--no-notices",
+        ]  # fmt: skip
+        code, tail = self._run(command, prefix="bootstrap")
+        if code != 0:
+            raise DeployError(f"cdk bootstrap failed (exit {code}):\n{tail}")
+
+    def deploy(self, assembly: CloudAssembly, tags: Mapping[str, str]) -> tuple[int, str]:
+        """Deploy every stack of the synthesized assembly (no second synth); returns (exit, tail)."""
+        command = [
+            str(self.executable), "deploy", "--app", str(assembly.directory), "--all",
+            "--require-approval", "never", "--no-notices", "--progress", "events",
+        ]  # fmt: skip
+        for key, value in tags.items():
+            command += ["--tags", f"{key}={value}"]
+        return self._run(command, prefix="deploy")
+
+    def _run(self, command: list[str], prefix: str) -> tuple[int, str]:
+        """Stream the CLI's output line by line as it arrives; keep a tail for error messages."""
+        tail: deque[str] = deque(maxlen=_TAIL_LINES)
+        try:
+            process = subprocess.Popen(
+                command,
+                cwd=self.app_dir,
+                env=dict(self.env),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                bufsize=1,
+            )
+        except FileNotFoundError as error:
+            raise ToolMissingError(f"cannot run {command[0]}: {error} (is Node.js installed?)") from error
+        assert process.stdout is not None
+        reader = threading.Thread(target=_pump, args=(process.stdout, tail, self.echo, prefix), daemon=True)
+        reader.start()
+        try:
+            code = process.wait()
+        except BaseException:
+            process.terminate()
+            process.wait(timeout=30)
+            raise
+        reader.join()
+        return code, "\n".join(tail)
+
+
+def _pump(stream: object, tail: deque[str], echo: Callable[[str], None], prefix: str) -> None:
+    for raw in stream:  # type: ignore[attr-defined]
+        line = str(raw).rstrip("\n")
+        if not line.strip():
+            continue
+        tail.append(line)
+        echo(f"  {prefix} | {line}")

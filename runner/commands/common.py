@@ -1,0 +1,86 @@
+"""Options and wiring shared by the stage commands (import-light: argparse only at module level)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from runner.aws import AwsTarget
+    from runner.context import RunContext
+    from runner.destroy import Destroyer
+
+DEFAULT_LOCAL_ENDPOINT = "http://localhost:4566"
+DEFAULT_WORK_DIR = ".serverless-pr-test"
+
+
+def add_naming_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("stack naming")
+    group.add_argument("--pr", help="pull request number (default: from the GitHub event)")
+    group.add_argument("--stack-prefix", help="app name in stack names (default: the app directory's name)")
+    group.add_argument("--stack-name", help="use this exact base stack name instead of <prefix>-pr-<N>")
+
+
+def add_target_options(parser: argparse.ArgumentParser, local_help: str) -> None:
+    group = parser.add_argument_group("where")
+    group.add_argument("--local", action="store_true", help=local_help)
+    group.add_argument("--endpoint-url", help="AWS endpoint URL (default: $AWS_ENDPOINT_URL, or AWS itself)")
+    group.add_argument("--region", help="AWS region (default: $AWS_REGION, $AWS_DEFAULT_REGION, us-east-1)")
+    group.add_argument(
+        "--work-dir",
+        type=Path,
+        default=Path(DEFAULT_WORK_DIR),
+        help=f"where the assembly and deployment record go (default: {DEFAULT_WORK_DIR})",
+    )
+
+
+def target_from_args(args: argparse.Namespace) -> AwsTarget:
+    """`--local` without a URL means the endpoint `serverless-pr-test local` serves on port 4566."""
+    from runner.aws import AwsTarget
+    from runner.local.endpoint import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY
+
+    endpoint_url = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
+    if args.local:
+        endpoint_url = endpoint_url or DEFAULT_LOCAL_ENDPOINT
+        # Never let a local run pick up real credentials from the environment or ~/.aws.
+        os.environ["AWS_ACCESS_KEY_ID"] = DUMMY_ACCESS_KEY
+        os.environ["AWS_SECRET_ACCESS_KEY"] = DUMMY_SECRET_KEY
+        os.environ.pop("AWS_SESSION_TOKEN", None)
+        os.environ.pop("AWS_PROFILE", None)
+    target = AwsTarget.from_env(region=args.region, endpoint_url=endpoint_url)
+    os.environ["AWS_REGION"] = os.environ["AWS_DEFAULT_REGION"] = target.region
+    if target.endpoint_url:
+        os.environ["AWS_ENDPOINT_URL"] = target.endpoint_url
+    return target
+
+
+def detect_context(args: argparse.Namespace, cwd: Path) -> RunContext:
+    from runner.context import RunContext
+
+    return RunContext.detect(os.environ, cwd, pr_override=args.pr)
+
+
+def default_prefix(args: argparse.Namespace, app_dir: Path) -> str:
+    return str(args.stack_prefix or app_dir.resolve().name)
+
+
+def build_destroyer(target: AwsTarget) -> Destroyer:
+    from runner.cleanup import BucketEmptier, LogGroups
+    from runner.destroy import Destroyer
+    from runner.leftovers import NamedLeftovers, TaggedLeftovers
+    from runner.stacks import Stacks
+
+    session = target.session()
+    leftovers = (
+        NamedLeftovers(lambda service: target.client(service, session))
+        if target.is_local
+        else TaggedLeftovers(target.client("resourcegroupstaggingapi", session))
+    )
+    return Destroyer(
+        Stacks(target.client("cloudformation", session)),
+        BucketEmptier(target.client("s3", session)),
+        LogGroups(target.client("logs", session)),
+        leftovers,
+    )

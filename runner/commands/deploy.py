@@ -1,0 +1,85 @@
+"""`serverless-pr-test deploy`: the PR's CDK app as isolated, tagged stacks; outputs recorded."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from runner.commands.common import add_naming_options, add_target_options
+
+if TYPE_CHECKING:
+    from runner.aws import AwsTarget
+    from runner.context import RunContext
+    from runner.record import DeploymentRecord
+
+HELP = "synth the app with per-PR stack names, deploy every stack, verify, and record the outputs"
+DEFAULT_TTL_HOURS = 24.0
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("app_dir", nargs="?", type=Path, default=Path(), help="directory with cdk.json")
+    add_naming_options(parser)
+    add_target_options(parser, local_help="deploy to the local endpoint (bootstrapping it when needed)")
+    parser.add_argument(
+        "--ttl-hours",
+        type=float,
+        default=DEFAULT_TTL_HOURS,
+        help=f"expires-at tag = now + this; the janitor removes expired stacks ({DEFAULT_TTL_HOURS:g})",
+    )
+
+
+def execute(args: argparse.Namespace) -> int:
+    from runner.commands.common import detect_context, target_from_args
+
+    target = target_from_args(args)
+    context = detect_context(args, args.app_dir)
+    record = deploy_app(args, args.app_dir, context, target)
+    print_outputs(record)
+    return 0
+
+
+def deploy_app(
+    args: argparse.Namespace, app_dir: Path, context: RunContext, target: AwsTarget
+) -> DeploymentRecord:
+    """Shared by `deploy` and `run`."""
+    import json
+    import os
+    from datetime import timedelta
+
+    from runner import gha
+    from runner.cdk import CdkCli, cli_environment, find_cdk_executable, read_cdk_json
+    from runner.commands.common import default_prefix
+    from runner.deploy import Deployer, DeployPlan, choose_stack_name
+    from runner.errors import ConfigError
+    from runner.stacks import Stacks
+
+    if not app_dir.is_dir():
+        raise ConfigError(f"app directory {app_dir} does not exist")
+    read_cdk_json(app_dir)
+    if args.ttl_hours <= 0:
+        raise ConfigError(f"--ttl-hours must be positive, got {args.ttl_hours}")
+    base_name = choose_stack_name(
+        args.stack_name, default_prefix(args, app_dir), context.pr_number, allow_without_pr=target.is_local
+    )
+    plan = DeployPlan(
+        app_dir=app_dir.resolve(),
+        base_name=base_name,
+        work_dir=args.work_dir.resolve(),
+        context=context,
+        ttl=timedelta(hours=args.ttl_hours),
+        target=target,
+    )
+    cli = CdkCli(find_cdk_executable(plan.app_dir), plan.app_dir, cli_environment(os.environ, {}))
+    with gha.group(f"Deploy {base_name}"):
+        record = Deployer(cli, Stacks(target.client("cloudformation"))).deploy(plan)
+    gha.set_output("stack-names", ",".join(record.stack_names))
+    gha.set_output("outputs-json", json.dumps(record.merged_outputs(), sort_keys=True))
+    gha.set_output("record-path", str(plan.record_path))
+    return record
+
+
+def print_outputs(record: DeploymentRecord) -> None:
+    print(f"Deployed {', '.join(record.stack_names)} in {record.duration_seconds:.1f} s. Outputs:")
+    for key, value in sorted(record.merged_outputs().items()):
+        print(f"  {key} = {value}")

@@ -1,0 +1,68 @@
+"""`serverless-pr-test destroy`: delete the PR's stacks (only ours), verify nothing is left."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from runner.commands.common import add_naming_options, add_target_options
+
+if TYPE_CHECKING:
+    from runner.aws import AwsTarget
+    from runner.destroy import DestroyOutcome
+
+HELP = "delete the PR's stacks in reverse dependency order, refusing any stack this tool did not create"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "app_dir",
+        nargs="?",
+        type=Path,
+        default=Path(),
+        help="app directory (its name is the default prefix)",
+    )
+    parser.add_argument(
+        "--record", type=Path, help="deployment record from deploy (default: <work-dir>/deployment.json)"
+    )
+    add_naming_options(parser)
+    add_target_options(parser, local_help="destroy on the local endpoint")
+
+
+def execute(args: argparse.Namespace) -> int:
+    from runner.aws import AwsTarget
+    from runner.commands.common import default_prefix, detect_context, target_from_args
+    from runner.deploy import choose_stack_name
+    from runner.destroy import discover_stacks
+    from runner.record import DeploymentRecord
+    from runner.stacks import Stacks
+
+    target = target_from_args(args)
+    if args.pr or args.stack_name:
+        # No synth: find the PR's stacks by name; ownership is still checked on each one.
+        context = detect_context(args, args.app_dir)
+        repository, pr_number = context.repository, context.pr_number
+        base = choose_stack_name(
+            args.stack_name, default_prefix(args, args.app_dir), pr_number, allow_without_pr=False
+        )
+        names = discover_stacks(Stacks(target.client("cloudformation")), base) or [base]
+    else:
+        record = DeploymentRecord.read(args.record or args.work_dir / "deployment.json")
+        repository, pr_number, names = record.repository, record.pr_number, list(record.stack_names)
+        if record.endpoint_url and not target.endpoint_url:
+            target = AwsTarget(region=record.region, endpoint_url=record.endpoint_url)
+    outcome = destroy_stacks(target, repository, pr_number, names)
+    print(outcome.summary())
+    return 0
+
+
+def destroy_stacks(
+    target: AwsTarget, repository: str, pr_number: int | None, names_in_deploy_order: list[str]
+) -> DestroyOutcome:
+    """Shared by `destroy` and `run`."""
+    from runner import gha
+    from runner.commands.common import build_destroyer
+
+    with gha.group(f"Destroy {', '.join(names_in_deploy_order)}"):
+        return build_destroyer(target).destroy(names_in_deploy_order, repository, pr_number)

@@ -1,0 +1,36 @@
+"""`serverless-pr-test run`: deploy -> test -> destroy on one machine; `--local` embeds the endpoint."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from runner.commands.common import add_naming_options, add_target_options
+
+HELP = "deploy, run the app's tests, and destroy, all on this machine (--local: no AWS account needed)"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("app_dir", nargs="?", type=Path, default=Path(), help="directory with cdk.json")
+    add_naming_options(parser)
+    add_target_options(
+        parser,
+        local_help="start an embedded local AWS endpoint for this run (or use --endpoint-url's)",
+    )
+    parser.add_argument("--port", type=int, default=0, help="embedded endpoint port (default: any free port)")
+    parser.add_argument(
+        "--tests", default="tests", help="test path inside the app directory (default: tests)"
+    )
+    parser.add_argument(
+        "--ttl-hours", type=float, default=24.0, help="expires-at tag = now + this (default 24)"
+    )
+    parser.add_argument(
+        "pytest_args", nargs=argparse.REMAINDER, help="after `--`: extra arguments for pytest"
+    )
+
+
+def execute(args: argparse.Namespace) -> int:
+    from runner.run import LocalRun
+
+    pytest_args = [arg for arg in args.pytest_args if arg != "--"] if args.pytest_args else []
+    return LocalRun(args, pytest_args).execute()

@@ -1,0 +1,165 @@
+"""Deploy: synth once with the per-PR stack name, deploy every stack, verify, record the outputs."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from runner.aws import AwsTarget
+from runner.cdk import STACK_NAME_CONTEXT_KEY, CdkCli
+from runner.context import RunContext
+from runner.errors import ConfigError, DeployError
+from runner.guard import require_ownership
+from runner.naming import belongs_to, check_stack_name, pr_stack_name, sanitize_prefix
+from runner.record import DeployedStack, DeploymentRecord
+from runner.stacks import EventFeed, StackEvent, StackPhase, Stacks, failure_reasons
+from runner.tags import StackTags
+
+BOOTSTRAP_STACK = "CDKToolkit"
+LOCAL_ACCOUNT = "123456789012"
+WAIT_TIMEOUT_SECONDS = 1800.0
+
+
+def choose_stack_name(
+    explicit: str | None, prefix: str, pr_number: int | None, allow_without_pr: bool
+) -> str:
+    """`--stack-name` wins; else prefix + PR (`shop-pr-12`); a local run without a PR gets `shop-local`."""
+    if explicit:
+        return check_stack_name(explicit)
+    if pr_number is not None:
+        return pr_stack_name(prefix, pr_number)
+    if allow_without_pr:
+        return f"{sanitize_prefix(prefix)}-local"
+    raise ConfigError(
+        "no PR number: pass --pr N or --stack-name NAME, or run from a pull_request or "
+        "workflow_dispatch (input `pr`) event"
+    )
+
+
+@dataclass(frozen=True)
+class DeployPlan:
+    app_dir: Path
+    base_name: str
+    work_dir: Path
+    context: RunContext
+    ttl: timedelta
+    target: AwsTarget
+
+    @property
+    def assembly_dir(self) -> Path:
+        return self.work_dir / "cdk.out"
+
+    @property
+    def record_path(self) -> Path:
+        return self.work_dir / "deployment.json"
+
+
+class Deployer:
+    def __init__(self, cli: CdkCli, stacks: Stacks, echo: Callable[[str], None] = print) -> None:
+        self._cli = cli
+        self._stacks = stacks
+        self._echo = echo
+
+    def deploy(self, plan: DeployPlan) -> DeploymentRecord:
+        started = time.monotonic()
+        started_at = datetime.now(UTC)
+        self._echo(f"Synthesizing {plan.app_dir} as {plan.base_name} ({STACK_NAME_CONTEXT_KEY})")
+        assembly = self._cli.synth(plan.base_name, plan.assembly_dir)
+        stray = [name for name in assembly.stack_names if not belongs_to(name, plan.base_name)]
+        if stray:
+            raise ConfigError(
+                f"stacks {', '.join(stray)} ignore the per-PR name: every stack name must be "
+                f"{plan.base_name!r} or start with {plan.base_name + '-'!r}; read it from the CDK "
+                f"context key {STACK_NAME_CONTEXT_KEY!r}"
+            )
+        self._prepare_existing(assembly.stack_names, plan.context.repository)
+        if plan.target.is_local and self._stacks.describe(BOOTSTRAP_STACK) is None:
+            self._echo("Bootstrapping the local endpoint (cdk bootstrap, once per endpoint)")
+            self._cli.bootstrap(LOCAL_ACCOUNT, plan.target.region)
+        tags = StackTags.for_run(
+            plan.context.repository,
+            plan.context.pr_number,
+            plan.context.commit,
+            plan.context.run_id,
+            plan.ttl,
+            now=started_at,
+        ).as_dict()
+        self._echo(f"Deploying {len(assembly.stacks)} stack(s): {', '.join(assembly.stack_names)}")
+        feeds = {
+            name: EventFeed(name, since=started_at - timedelta(seconds=5)) for name in assembly.stack_names
+        }
+        exit_code, tail = self._cli.deploy(assembly, tags)
+        deployed = self._verify(assembly.stack_names, feeds, exit_code, tail)
+        depends = {stack.stack_name: stack.depends_on for stack in assembly.stacks}
+        names_by_id = {stack.artifact_id: stack.stack_name for stack in assembly.stacks}
+        record = DeploymentRecord(
+            repository=plan.context.repository,
+            pr_number=plan.context.pr_number,
+            commit=plan.context.commit,
+            run_id=plan.context.run_id,
+            region=plan.target.region,
+            endpoint_url=plan.target.endpoint_url,
+            stacks=tuple(
+                DeployedStack(
+                    name=state_name,
+                    status=status,
+                    outputs=outputs,
+                    depends_on=tuple(names_by_id[dep] for dep in depends[state_name] if dep in names_by_id),
+                )
+                for state_name, status, outputs in deployed
+            ),
+            tags=tags,
+            deployed_at=started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            duration_seconds=round(time.monotonic() - started, 3),
+        )
+        record.write(plan.record_path)
+        return record
+
+    def _prepare_existing(self, names: Sequence[str], repository: str) -> None:
+        """Refuse foreign stacks; wait out a cancelled run's *_IN_PROGRESS; clear failed creates."""
+        existing = {name: state for name in names if (state := self._stacks.describe(name)) is not None}
+        require_ownership({name: state.tags for name, state in existing.items()}, repository)
+        for name, state in existing.items():
+            if state.phase is StackPhase.IN_PROGRESS:
+                self._echo(f"Waiting for {name} ({state.status}) to settle before deploying")
+                state = self._stacks.wait_until_settled(
+                    name, EventFeed(name), self._print_event, WAIT_TIMEOUT_SECONDS
+                )
+            if state is not None and state.status == "ROLLBACK_COMPLETE":
+                # A failed first create cannot be updated; CloudFormation requires deleting it.
+                self._echo(f"{name} is ROLLBACK_COMPLETE from a failed create: deleting it first")
+                self._stacks.delete(name)
+                self._stacks.wait_until_settled(
+                    name, EventFeed(name), self._print_event, WAIT_TIMEOUT_SECONDS
+                )
+
+    def _verify(
+        self, names: Sequence[str], feeds: dict[str, EventFeed], exit_code: int, tail: str
+    ) -> list[tuple[str, str, dict[str, str]]]:
+        """Trust describe_stacks, not the CLI's exit code: moto and partial failures can disagree."""
+        deployed: list[tuple[str, str, dict[str, str]]] = []
+        problems: list[str] = []
+        for name in names:
+            state = self._stacks.describe(name)
+            if state is None:
+                problems.append(f"{name}: not found after deploy")
+                continue
+            if state.phase is not StackPhase.COMPLETE:
+                reasons = failure_reasons(self._stacks.new_events(EventFeed(name, since=feeds[name].since)))
+                detail = "; ".join(reasons[:5]) or state.status_reason or "no reason given"
+                problems.append(f"{name}: {state.status} ({detail})")
+                continue
+            deployed.append((name, state.status, state.outputs))
+        if problems:
+            raise DeployError(
+                "deploy failed: " + " | ".join(problems) + (f"\nCDK CLI output:\n{tail}" if exit_code else "")
+            )
+        if exit_code != 0:
+            raise DeployError(f"cdk deploy exited {exit_code} although the stacks look complete:\n{tail}")
+        return deployed
+
+    def _print_event(self, event: StackEvent) -> None:
+        self._echo(event.line())

@@ -1,0 +1,142 @@
+"""Destroy: guarded, reverse-order, idempotent deletion of a PR's stacks, verified by a leftover scan."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from runner.cleanup import BucketEmptier, LogGroups
+from runner.errors import DestroyError
+from runner.guard import require_ownership
+from runner.leftovers import Leftover
+from runner.naming import belongs_to
+from runner.stacks import EventFeed, StackEvent, StackPhase, StackResource, Stacks, StackState
+
+BUCKET = "AWS::S3::Bucket"
+FUNCTION = "AWS::Lambda::Function"
+DELETE_ATTEMPTS = 4
+WAIT_TIMEOUT_SECONDS = 1800.0
+
+
+class LeftoverFinder(Protocol):
+    def find(self, repository: str, pr_number: int | None, stack_names: Iterable[str]) -> list[Leftover]: ...
+
+
+@dataclass(frozen=True)
+class DestroyOutcome:
+    deleted: tuple[str, ...]
+    already_gone: tuple[str, ...]
+    leftovers: tuple[Leftover, ...]
+
+    def summary(self) -> str:
+        return (
+            f"destroyed {len(self.deleted)} stack(s)"
+            + (f" ({len(self.already_gone)} already gone)" if self.already_gone else "")
+            + f", {len(self.leftovers)} leftovers"
+        )
+
+
+class Destroyer:
+    def __init__(
+        self,
+        stacks: Stacks,
+        buckets: BucketEmptier,
+        log_groups: LogGroups,
+        leftovers: LeftoverFinder,
+        echo: Callable[[str], None] = print,
+        sleep: Callable[[float], None] = time.sleep,
+        wait_timeout_seconds: float = WAIT_TIMEOUT_SECONDS,
+    ) -> None:
+        self._stacks = stacks
+        self._buckets = buckets
+        self._log_groups = log_groups
+        self._leftovers = leftovers
+        self._echo = echo
+        self._sleep = sleep
+        self._wait_timeout = wait_timeout_seconds
+
+    def destroy(
+        self, stack_names_in_deploy_order: Sequence[str], repository: str, pr_number: int | None
+    ) -> DestroyOutcome:
+        """Check ownership of every stack before deleting any; then delete dependents first."""
+        states = {
+            name: state for name in stack_names_in_deploy_order if (state := self._stacks.describe(name))
+        }
+        require_ownership({name: state.tags for name, state in states.items()}, repository)
+        deleted: list[str] = []
+        gone: list[str] = [name for name in stack_names_in_deploy_order if name not in states]
+        for name in gone:
+            self._echo(f"{name}: already deleted")
+        for name in reversed(stack_names_in_deploy_order):
+            if name in states:
+                self._delete_one(states[name])
+                deleted.append(name)
+        leftovers = tuple(self._leftovers.find(repository, pr_number, stack_names_in_deploy_order))
+        outcome = DestroyOutcome(tuple(deleted), tuple(gone), leftovers)
+        if leftovers:
+            listing = "\n".join(f"  - {item}" for item in leftovers)
+            raise DestroyError(f"{outcome.summary()}; left behind:\n{listing}")
+        return outcome
+
+    def _delete_one(self, state: StackState) -> None:
+        name = state.name
+        feed = EventFeed(name)
+        self._stacks.new_events(feed)  # mark history as seen: print only this deletion's events
+        if state.phase is StackPhase.IN_PROGRESS:
+            self._echo(f"{name}: {state.status}, waiting for it to settle before deleting")
+            settled = self._stacks.wait_until_settled(name, feed, self._print, self._wait_timeout)
+            if settled is None:
+                return
+        # Read what needs cleaning after the stack is gone while the stack still lists it.
+        resources = self._stacks.resources(name)
+        functions = [
+            item.physical_id for item in resources if item.resource_type == FUNCTION and item.physical_id
+        ]
+        backoff = 2.0
+        for attempt in range(1, DELETE_ATTEMPTS + 1):
+            self._echo(f"{name}: deleting (attempt {attempt}/{DELETE_ATTEMPTS})")
+            self._stacks.delete(name)
+            settled = self._stacks.wait_until_settled(name, feed, self._print, self._wait_timeout)
+            if settled is None or settled.status == "DELETE_COMPLETE":
+                break
+            blocked = [item for item in self._stacks.resources(name) if item.status == "DELETE_FAILED"]
+            self._echo(f"{name}: {settled.status}: {self._describe(blocked) or settled.status_reason}")
+            self._unblock(blocked)
+            if attempt == DELETE_ATTEMPTS:
+                raise DestroyError(
+                    f"stack {name} is still {settled.status} after {DELETE_ATTEMPTS} attempts: "
+                    f"{self._describe(blocked) or settled.status_reason}"
+                )
+            self._sleep(backoff)
+            backoff *= 2
+        for group in self._log_groups.delete_for_functions(functions):
+            self._echo(f"{name}: deleted log group {group}")
+        self._echo(f"{name}: deleted")
+
+    def _unblock(self, blocked: list[StackResource]) -> None:
+        for item in blocked:
+            if item.resource_type == BUCKET and item.physical_id:
+                count = self._buckets.empty(item.physical_id)
+                self._echo(f"  emptied bucket {item.physical_id} ({count} object versions)")
+
+    @staticmethod
+    def _describe(blocked: list[StackResource]) -> str:
+        return "; ".join(
+            f"{item.logical_id} ({item.resource_type}): {item.reason or 'DELETE_FAILED'}" for item in blocked
+        )
+
+    def _print(self, event: StackEvent) -> None:
+        self._echo(event.line())
+
+
+def discover_stacks(stacks: Stacks, base_name: str) -> list[str]:
+    """The live stacks of one PR (`base` and `base-*`), oldest first, which is their deploy order."""
+    found = [
+        state
+        for name in stacks.live_stack_names()
+        if belongs_to(name, base_name) and (state := stacks.describe(name)) is not None
+    ]
+    found.sort(key=lambda state: (state.created_at is None, state.created_at, state.name))
+    return [state.name for state in found]

@@ -1,0 +1,129 @@
+"""The whole flow on one machine: endpoint -> deploy -> tests -> destroy, destroy guaranteed."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
+from runner.errors import ConfigError
+from runner.record import DeploymentRecord
+
+
+class Terminated(Exception):
+    """SIGTERM arrived: unwind like Ctrl-C so the `finally` that destroys the stacks runs."""
+
+
+@contextmanager
+def sigterm_unwinds() -> Iterator[None]:
+    def handler(signal_number: int, frame: FrameType | None) -> None:
+        raise Terminated(f"signal {signal_number}")
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class LocalRun:
+    def __init__(self, args: argparse.Namespace, pytest_args: list[str]) -> None:
+        self._args = args
+        self._pytest_args = pytest_args
+        self._app_dir: Path = args.app_dir.resolve()
+
+    def execute(self) -> int:
+        started = time.monotonic()
+        with sigterm_unwinds():
+            try:
+                exit_code = self._with_endpoint()
+            except (KeyboardInterrupt, Terminated) as stop:
+                print(f"Stopped ({type(stop).__name__}); the stacks were destroyed.", file=sys.stderr)
+                exit_code = 130 if isinstance(stop, KeyboardInterrupt) else 143
+        print(f"Total wall time: {time.monotonic() - started:.1f} s")
+        return exit_code
+
+    def _with_endpoint(self) -> int:
+        args = self._args
+        if not 0 <= args.port <= 65535:
+            raise ConfigError(f"--port must be between 0 and 65535, got {args.port}")
+        if args.local and not (args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")):
+            from runner.local import LocalEndpoint
+
+            endpoint = LocalEndpoint.start(port=args.port)
+            print(f"Local AWS endpoint on {endpoint.url}")
+            os.environ.update(endpoint.env())
+            try:
+                return self._deploy_test_destroy()
+            finally:
+                endpoint.stop()
+        return self._deploy_test_destroy()
+
+    def _deploy_test_destroy(self) -> int:
+        from runner.commands.common import default_prefix, detect_context, target_from_args
+        from runner.commands.deploy import deploy_app, print_outputs
+        from runner.commands.destroy import destroy_stacks
+        from runner.deploy import choose_stack_name
+        from runner.destroy import discover_stacks
+        from runner.stacks import Stacks
+
+        args = self._args
+        target = target_from_args(args)
+        context = detect_context(args, self._app_dir)
+        base = choose_stack_name(
+            args.stack_name,
+            default_prefix(args, self._app_dir),
+            context.pr_number,
+            allow_without_pr=target.is_local,
+        )
+        args.stack_name = base
+        record: DeploymentRecord | None = None
+        tests_exit = 1
+        try:
+            record = deploy_app(args, self._app_dir, context, target)
+            print_outputs(record)
+            tests_exit = self._run_tests(record)
+        finally:
+            # Runs on test failure, deploy failure, Ctrl-C and SIGTERM alike: nothing stays deployed.
+            names = (
+                list(record.stack_names)
+                if record
+                else discover_stacks(Stacks(target.client("cloudformation")), base)
+            )
+            if names:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut destroy short
+                try:
+                    outcome = destroy_stacks(target, context.repository, context.pr_number, names)
+                finally:
+                    signal.signal(signal.SIGINT, signal.default_int_handler)
+                print(outcome.summary())
+        return tests_exit
+
+    def _run_tests(self, record: DeploymentRecord) -> int:
+        from runner import gha
+        from runner.test_env import test_environment
+
+        tests_path = self._app_dir / self._args.tests
+        if not tests_path.exists():
+            raise ConfigError(f"test path {tests_path} does not exist (set --tests)")
+        work_dir: Path = self._args.work_dir.resolve()
+        env = dict(os.environ)
+        env.update(test_environment(record, work_dir / "deployment.json", work_dir / "outputs.json"))
+        results = work_dir / "results"
+        results.mkdir(parents=True, exist_ok=True)
+        command = [
+            sys.executable, "-m", "pytest", str(tests_path), "-o", "junit_family=xunit2",
+            f"--junitxml={results / 'shard-1.xml'}", *self._pytest_args,
+        ]  # fmt: skip
+        with gha.group("Test"):
+            completed = subprocess.run(command, cwd=self._app_dir, env=env, check=False)
+        if completed.returncode == 5:
+            print(f"Error: pytest collected no tests in {tests_path}", file=sys.stderr)
+        return completed.returncode
