@@ -1,0 +1,1 @@
+"""CDK constructs of the inventory reservations demo app."""
