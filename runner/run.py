@@ -108,14 +108,14 @@ class LocalRun:
 
     def _run_tests(self, record: DeploymentRecord) -> int:
         from runner import gha
-        from runner.test_env import test_environment
+        from runner.test_env import environment_for_tests
 
         tests_path = self._app_dir / self._args.tests
         if not tests_path.exists():
             raise ConfigError(f"test path {tests_path} does not exist (set --tests)")
         work_dir: Path = self._args.work_dir.resolve()
         env = dict(os.environ)
-        env.update(test_environment(record, work_dir / "deployment.json", work_dir / "outputs.json"))
+        env.update(environment_for_tests(record, work_dir / "deployment.json", work_dir / "outputs.json"))
         results = work_dir / "results"
         results.mkdir(parents=True, exist_ok=True)
         command = [

@@ -18,7 +18,7 @@ def output_variable(key: str) -> str:
     return OUTPUT_PREFIX + "_".join(word.upper() for word in words)
 
 
-def test_environment(record: DeploymentRecord, record_path: Path, outputs_path: Path) -> dict[str, str]:
+def environment_for_tests(record: DeploymentRecord, record_path: Path, outputs_path: Path) -> dict[str, str]:
     """Writes the outputs file and returns the variables to add to the test process's environment."""
     outputs = record.merged_outputs()
     outputs_path.parent.mkdir(parents=True, exist_ok=True)
