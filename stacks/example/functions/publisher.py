@@ -78,7 +78,7 @@ def publish_stock_reserved(reservation: dict[str, Any]) -> None:
     if result.get("FailedEntryCount"):
         # put_events answers 200 even when the entry was refused: raising makes the stream retry it.
         raise RuntimeError(f"EventBridge refused StockReserved: {result['Entries']}")
-    log.info("published StockReserved", correlation_id=detail["correlation_id"], **detail)
+    log.info("published StockReserved", **detail)
 
 
 def publish_low_stock(item: dict[str, Any]) -> None:
