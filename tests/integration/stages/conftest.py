@@ -1,0 +1,52 @@
+"""A local endpoint (moto over HTTP on 127.0.0.1) and helpers to build managed stacks on it."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import boto3
+import pytest
+
+from runner.aws import AwsTarget
+from runner.local import LocalEndpoint
+from runner.tags import MANAGED, REPOSITORY
+
+REPOSITORY_NAME = "org/shop"
+
+
+@pytest.fixture(scope="session")
+def endpoint():
+    running = LocalEndpoint.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def target(endpoint, monkeypatch):
+    for name, value in endpoint.env().items():
+        monkeypatch.setenv(name, value)
+    return AwsTarget(region=endpoint.region, endpoint_url=endpoint.url)
+
+
+@pytest.fixture
+def clients(target):
+    session = boto3.Session(region_name=target.region)
+    return lambda service: session.client(service, endpoint_url=target.endpoint_url)
+
+
+@pytest.fixture
+def stack_name():
+    return f"shop-pr-{uuid.uuid4().int % 10**6}"
+
+
+def managed_tags(repository=REPOSITORY_NAME):
+    return [{"Key": MANAGED, "Value": "true"}, {"Key": REPOSITORY, "Value": repository}]
+
+
+def create_stack(clients, name, resources, tags=None, outputs=None):
+    template = {"Resources": resources, "Outputs": outputs or {}}
+    clients("cloudformation").create_stack(
+        StackName=name, TemplateBody=json.dumps(template), Tags=managed_tags() if tags is None else tags
+    )
+    return clients("cloudformation").describe_stacks(StackName=name)["Stacks"][0]

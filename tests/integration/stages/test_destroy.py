@@ -1,0 +1,102 @@
+import pytest
+
+from runner.commands.common import build_destroyer
+from runner.destroy import discover_stacks
+from runner.errors import DestroyError, GuardError
+from runner.stacks import Stacks
+
+from .conftest import REPOSITORY_NAME, create_stack, managed_tags
+
+QUEUE = {"Q": {"Type": "AWS::SQS::Queue"}}
+
+
+def destroyer(target, messages):
+    built = build_destroyer(target)
+    built._echo = messages.append  # keep the test output quiet but inspectable
+    built._sleep = lambda seconds: None
+    return built
+
+
+def live(clients, name):
+    return name in Stacks(clients("cloudformation")).live_stack_names()
+
+
+def test_destroy_refuses_unmanaged_stack_and_deletes_nothing(target, clients, stack_name):
+    create_stack(clients, stack_name, QUEUE, tags=[])
+    create_stack(clients, f"{stack_name}-data", QUEUE)
+    with pytest.raises(GuardError, match="did not create it"):
+        destroyer(target, []).destroy([f"{stack_name}-data", stack_name], REPOSITORY_NAME, 1)
+    assert live(clients, stack_name) and live(clients, f"{stack_name}-data")
+
+
+def test_destroy_refuses_stack_of_another_repository(target, clients, stack_name):
+    create_stack(clients, stack_name, QUEUE, tags=managed_tags("org/other"))
+    with pytest.raises(GuardError, match="org/other"):
+        destroyer(target, []).destroy([stack_name], REPOSITORY_NAME, 1)
+    assert live(clients, stack_name)
+
+
+def test_destroy_of_a_missing_stack_succeeds(target, stack_name):
+    outcome = destroyer(target, []).destroy([stack_name], REPOSITORY_NAME, 1)
+    assert outcome.already_gone == (stack_name,)
+    assert outcome.summary().endswith("0 leftovers")
+
+
+def test_destroy_deletes_dependents_first_and_removes_lambda_log_groups(target, clients, stack_name):
+    function = {
+        "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                           "Action": "sts:AssumeRole"}],
+        }}},
+        "Fn": {"Type": "AWS::Lambda::Function", "Properties": {
+            "Runtime": "python3.12", "Handler": "index.handler", "Role": {"Fn::GetAtt": ["Role", "Arn"]},
+            "Code": {"ZipFile": "def handler(event, context):\n    return 1\n"},
+        }},
+    }
+    create_stack(clients, stack_name, QUEUE)
+    create_stack(clients, f"{stack_name}-api", function)
+    function_name = clients("cloudformation").describe_stack_resource(
+        StackName=f"{stack_name}-api", LogicalResourceId="Fn"
+    )["StackResourceDetail"]["PhysicalResourceId"]
+    clients("logs").create_log_group(logGroupName=f"/aws/lambda/{function_name}")
+    messages = []
+    outcome = destroyer(target, messages).destroy([stack_name, f"{stack_name}-api"], REPOSITORY_NAME, 1)
+    assert outcome.deleted == (f"{stack_name}-api", stack_name)
+    assert not live(clients, stack_name) and not live(clients, f"{stack_name}-api")
+    assert f"{stack_name}-api: deleted log group /aws/lambda/{function_name}" in messages
+    assert clients("logs").describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{function_name}")["logGroups"] == []
+
+
+def test_destroy_empties_a_non_empty_versioned_bucket(target, clients, stack_name):
+    bucket = {"B": {"Type": "AWS::S3::Bucket", "Properties": {"VersioningConfiguration": {"Status": "Enabled"}}}}
+    create_stack(clients, stack_name, bucket)
+    name = clients("cloudformation").describe_stack_resource(StackName=stack_name, LogicalResourceId="B")[
+        "StackResourceDetail"
+    ]["PhysicalResourceId"]
+    s3 = clients("s3")
+    for body in (b"one", b"two"):
+        s3.put_object(Bucket=name, Key="report.csv", Body=body)
+        s3.put_object(Bucket=name, Key="old.csv", Body=body)
+    s3.delete_object(Bucket=name, Key="old.csv")  # a delete marker over two old versions
+    destroyer(target, []).destroy([stack_name], REPOSITORY_NAME, 1)
+    assert name not in [item["Name"] for item in s3.list_buckets()["Buckets"]]
+    assert not live(clients, stack_name)
+
+
+def test_leftovers_make_destroy_fail(target, clients, stack_name):
+    create_stack(clients, stack_name, QUEUE)
+    clients("sqs").create_queue(QueueName=f"{stack_name}-orphan")
+    with pytest.raises(DestroyError, match="orphan"):
+        destroyer(target, []).destroy([stack_name], REPOSITORY_NAME, 1)
+    clients("sqs").delete_queue(QueueUrl=clients("sqs").get_queue_url(QueueName=f"{stack_name}-orphan")["QueueUrl"])
+
+
+def test_discover_finds_a_prs_stacks_without_its_neighbours(target, clients, stack_name):
+    create_stack(clients, stack_name, QUEUE)
+    create_stack(clients, f"{stack_name}-data", QUEUE)
+    create_stack(clients, f"{stack_name}0", QUEUE)
+    found = discover_stacks(Stacks(clients("cloudformation")), stack_name)
+    assert found == [stack_name, f"{stack_name}-data"]
+    destroyer(target, []).destroy(found, REPOSITORY_NAME, 1)
+    destroyer(target, []).destroy([f"{stack_name}0"], REPOSITORY_NAME, 1)
