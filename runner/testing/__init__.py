@@ -1,0 +1,31 @@
+"""Helpers for event-driven serverless tests against a PR stack. The pytest plugin
+(`runner.pytest_plugin`) wraps them in fixtures; they work without pytest too."""
+
+from runner.testing.events import EventCapture, contains, sweep_captures
+from runner.testing.idempotency import assert_idempotent
+from runner.testing.ids import correlation_id, isolation_key, run_id_from_env
+from runner.testing.ordering import assert_latest_wins, shuffled_with_duplicates
+from runner.testing.polling import Backoff, Clock, eventually
+from runner.testing.stack import StackContext, stack_from_names, stack_from_record
+from runner.testing.warmup import ReportLine, WarmResult, warm
+
+__all__ = [
+    "Backoff",
+    "Clock",
+    "EventCapture",
+    "ReportLine",
+    "StackContext",
+    "WarmResult",
+    "assert_idempotent",
+    "assert_latest_wins",
+    "contains",
+    "correlation_id",
+    "eventually",
+    "isolation_key",
+    "run_id_from_env",
+    "shuffled_with_duplicates",
+    "stack_from_names",
+    "stack_from_record",
+    "sweep_captures",
+    "warm",
+]
