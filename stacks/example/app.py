@@ -22,9 +22,14 @@ DEFAULT_STACK_NAME = "inventory-dev"
 def build_app(context: Mapping[str, Any] | None = None, outdir: str | None = None) -> cdk.App:
     """The app with its one stack; `context` adds to what the CDK CLI passes (used by unit tests)."""
     app = cdk.App(context=dict(context or {}), outdir=outdir)
-    stack_name = app.node.try_get_context(STACK_NAME_CONTEXT_KEY) or DEFAULT_STACK_NAME
-    InventoryStack(app, str(stack_name))
+    InventoryStack(app, stack_name_of(app))
     return app
+
+
+def stack_name_of(app: cdk.App) -> str:
+    """The context value when given and not blank, else the default."""
+    value = app.node.try_get_context(STACK_NAME_CONTEXT_KEY)
+    return str(value).strip() if value is not None and str(value).strip() else DEFAULT_STACK_NAME
 
 
 if __name__ == "__main__":
