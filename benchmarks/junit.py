@@ -1,0 +1,180 @@
+"""Parse and merge 1,000,000 JUnit testcases over 8 files: runner.junit vs junitparser, in one run.
+
+Each side runs in its own fresh subprocess so its peak RSS (ru_maxrss) is its own. All compute the
+same result: counts per outcome, every failure's node id and message, and a {test: seconds} map
+(ours also checks for duplicates). junitparser runs twice: as its README merges (`xml += fromfile(f)`,
+which deep-copies each suite) and in its cheapest form (suites appended without the copy). The
+headline ratios are against the README form; the `*_best_case` ratios against the cheapest one.
+
+    python benchmarks/junit.py [--cases 1000000] [--files 8]
+
+Last line: one JSON object with both times, both peak memories and the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+FAILURE_RATE = 0.02
+SKIP_RATE = 0.05
+
+
+def generate(directory: Path, cases: int, files: int, seed: int = 7) -> None:
+    """pytest-shaped xunit2 files: classes of parametrized tests, some failures with tracebacks."""
+    rng = random.Random(seed)
+    per_file = cases // files
+    for index in range(1, files + 1):
+        lines = [
+            '<?xml version="1.0" encoding="utf-8"?><testsuites name="pytest tests">',
+            f'<testsuite name="pytest" errors="0" failures="0" skipped="0" tests="{per_file}" '
+            f'time="{per_file * 0.01:.3f}" timestamp="2026-11-21T06:00:00+00:00" hostname="ci">',
+        ]
+        for case in range(per_file):
+            module, klass, param = case // 5000, (case // 100) % 50, case % 100
+            classname = f"tests.shard{index}.test_mod{module}.TestGroup{klass}"
+            name = f"test_case[{param}-x]"
+            seconds = rng.lognormvariate(-4, 1)
+            roll = rng.random()
+            if roll < FAILURE_RATE:
+                body = (
+                    '<failure message="AssertionError: expected 3 reservations, got 2">'
+                    "def test_case(x):\n&gt;       assert reserved == 3\nE       AssertionError\n\n"
+                    f"tests/shard{index}/test_mod{module}.py:{param + 10}: AssertionError</failure>"
+                )
+                lines.append(
+                    f'<testcase classname="{classname}" name="{name}" time="{seconds:.4f}">{body}</testcase>'
+                )
+            elif roll < FAILURE_RATE + SKIP_RATE:
+                lines.append(
+                    f'<testcase classname="{classname}" name="{name}" time="{seconds:.4f}">'
+                    '<skipped type="pytest.skip" message="needs a stream" /></testcase>'
+                )
+            else:
+                lines.append(f'<testcase classname="{classname}" name="{name}" time="{seconds:.4f}" />')
+        lines.append("</testsuite></testsuites>")
+        (directory / f"shard-{index}.xml").write_text("\n".join(lines), encoding="utf-8")
+
+
+def measure_ours(directory: Path) -> dict[str, object]:
+    from runner.junit import merge_results
+
+    merged = merge_results(directory, max_failures=1_000_000)
+    return {
+        "tests": merged.counts.total,
+        "failed": merged.counts.failed,
+        "skipped": merged.counts.skipped,
+        "failure_messages": len(merged.failures),
+        "durations": len(merged.durations_by_nodeid),
+    }
+
+
+def measure_junitparser(directory: Path, *, copy: bool) -> dict[str, object]:
+    from junitparser import Error, Failure, JUnitXml, Skipped
+
+    merged = JUnitXml()
+    for path in sorted(directory.glob("shard-*.xml")):
+        if copy:
+            merged += JUnitXml.fromfile(str(path))
+        else:
+            for suite in JUnitXml.fromfile(str(path)):
+                merged.add_testsuite(suite)
+    counts = {"tests": 0, "failed": 0, "skipped": 0}
+    failures: list[tuple[str, str]] = []
+    durations: dict[str, float] = {}
+    for suite in merged:
+        for case in suite:
+            counts["tests"] += 1
+            durations[f"{case.classname}::{case.name}"] = case.time
+            for result in case.result:
+                if isinstance(result, Failure | Error):
+                    counts["failed"] += 1
+                    failures.append((f"{case.classname}::{case.name}", result.message or ""))
+                elif isinstance(result, Skipped):
+                    counts["skipped"] += 1
+    return {**counts, "failure_messages": len(failures), "durations": len(durations)}
+
+
+def child(which: str, directory: Path) -> None:
+    started = time.perf_counter()
+    if which == "ours":
+        outcome = measure_ours(directory)
+    else:
+        outcome = measure_junitparser(directory, copy=which == "junitparser")
+    seconds = time.perf_counter() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": seconds, "peak_mib": peak_kib / 1024, **outcome}))
+
+
+def run_child(which: str, directory: Path) -> dict[str, float]:
+    completed = subprocess.run(
+        [sys.executable, __file__, "--child", which, str(directory)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, float] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--files", type=int, default=8)
+    parser.add_argument("--child", nargs=2, metavar=("WHICH", "DIR"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], Path(args.child[1]))
+        return
+    with tempfile.TemporaryDirectory(prefix="junit-bench-") as temporary:
+        directory = Path(temporary)
+        started = time.perf_counter()
+        generate(directory, args.cases, args.files)
+        size_mib = sum(path.stat().st_size for path in directory.iterdir()) / 2**20
+        print(
+            f"generated {args.cases} testcases in {args.files} files ({size_mib:.0f} MiB) "
+            f"in {time.perf_counter() - started:.1f}s",
+            flush=True,
+        )
+        ours = run_child("ours", directory)
+        print(f"ours:        {ours}", flush=True)
+        peer = run_child("junitparser", directory)
+        print(f"junitparser (README merge): {peer}", flush=True)
+        best = run_child("junitparser_no_copy", directory)
+        print(f"junitparser (no copy):      {best}", flush=True)
+    for other in (peer, best):
+        if (ours["tests"], ours["failed"], ours["durations"]) != (
+            other["tests"],
+            other["failed"],
+            other["durations"],
+        ):
+            raise SystemExit(f"results differ: ours {ours} vs junitparser {other}")
+    print(
+        json.dumps(
+            {
+                "testcases": args.cases,
+                "files": args.files,
+                "ours_seconds": round(ours["seconds"], 2),
+                "junitparser_seconds": round(peer["seconds"], 2),
+                "ours_peak_mib": round(ours["peak_mib"], 1),
+                "junitparser_peak_mib": round(peer["peak_mib"], 1),
+                "junitparser_best_case_seconds": round(best["seconds"], 2),
+                "junitparser_best_case_peak_mib": round(best["peak_mib"], 1),
+                "speedup": round(peer["seconds"] / ours["seconds"], 2),
+                "memory_ratio": round(ours["peak_mib"] / peer["peak_mib"], 3),
+                "speedup_best_case": round(best["seconds"] / ours["seconds"], 2),
+                "memory_ratio_best_case": round(ours["peak_mib"] / best["peak_mib"], 3),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
