@@ -16,6 +16,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "runner.commands.deploy",
     "runner.commands.destroy",
     "runner.commands.run",
+    "runner.commands.test",
     "runner.commands.local",
 )
 
