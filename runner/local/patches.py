@@ -15,4 +15,10 @@ def apply_all() -> None:
         if _applied:
             return
         # Filled in by runner.local.fixes (CloudFormation gaps) and runner.local.lambda_host.
+        from runner.local.fixes import apply_fixes
+
+        apply_fixes()
+        from runner.local.lambda_host import install_lambda_host
+
+        install_lambda_host()
         _applied = True

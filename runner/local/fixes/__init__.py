@@ -1,0 +1,60 @@
+"""Fixes for the moto gaps an ordinary CDK serverless app hits, one module per gap.
+
+Each module exposes `FIX`, a frozen `Fix` record; `apply_fixes()` installs them all once per
+process. The order matters only where fixes wrap the same moto function: later ones wrap
+earlier ones (e.g. tags are written after the rollback wrapper decided the stack succeeded).
+"""
+
+from __future__ import annotations
+
+from runner.local.fixes import (
+    bucket_delete_requires_empty,
+    bucket_policy_conditions,
+    cdk_metadata_model,
+    change_set_execution,
+    change_set_lookup_per_stack,
+    events_rule_custom_bus,
+    failed_resource_rolls_back,
+    inline_lambda_code_update,
+    previous_parameter_values,
+    s3_bucket_policy_model,
+    sns_subscription_model,
+    sns_topic_policy_model,
+    sqs_queue_policy_model,
+    stack_delete_failure,
+    stack_event_order,
+    stack_resource_events,
+    stack_tags_to_resources,
+    unchanged_resources_kept_on_update,
+)
+from runner.local.fixes.fix import Fix
+
+ALL_FIXES: tuple[Fix, ...] = (
+    events_rule_custom_bus.FIX,
+    sns_subscription_model.FIX,
+    sqs_queue_policy_model.FIX,
+    sns_topic_policy_model.FIX,
+    s3_bucket_policy_model.FIX,
+    bucket_policy_conditions.FIX,
+    cdk_metadata_model.FIX,
+    unchanged_resources_kept_on_update.FIX,
+    inline_lambda_code_update.FIX,
+    previous_parameter_values.FIX,
+    change_set_lookup_per_stack.FIX,
+    change_set_execution.FIX,
+    stack_event_order.FIX,
+    stack_resource_events.FIX,
+    failed_resource_rolls_back.FIX,
+    stack_tags_to_resources.FIX,
+    bucket_delete_requires_empty.FIX,
+    stack_delete_failure.FIX,
+)
+
+
+def apply_fixes() -> None:
+    """Install every fix (idempotent; patches are process-global)."""
+    for fix in ALL_FIXES:
+        fix.apply()
+
+
+__all__ = ["ALL_FIXES", "Fix", "apply_fixes"]
