@@ -95,6 +95,10 @@ class LocalEndpoint:
         return endpoint
 
     def stop(self) -> None:
+        from runner.local.lambda_host import stop_execution_environments
+
+        # Workers point their SDK at this port; kill them before it goes away.
+        stop_execution_environments(self.port)
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()

@@ -1,0 +1,78 @@
+"""Asynchronous invocations (InvocationType=Event, SNS, EventBridge, S3): queued, run off the caller's
+thread, retried on function errors like Lambda's async queue."""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from runner.local.lambda_host.function_spec import FunctionSpec
+from runner.local.lambda_host.host import LambdaHost
+from runner.local.lambda_host.outcome import InvocationOutcome
+
+_logger = logging.getLogger(__name__)
+# AWS waits 1 and then 2 minutes between async retries; locally seconds keep tests short while
+# still showing a handler that it runs more than once.
+RETRY_DELAYS_S = (1.0, 2.0)
+DEFAULT_RETRY_ATTEMPTS = 2
+
+
+@dataclass(frozen=True)
+class AsyncInvocation:
+    spec: FunctionSpec
+    event_text: str
+    invoked_arn: str
+    max_retries: int = DEFAULT_RETRY_ATTEMPTS
+    attempt: int = 0
+    on_done: Callable[[InvocationOutcome], None] | None = None
+
+
+class AsyncInvoker:
+    """A few daemon threads draining one queue, so the server thread that accepted the event returns
+    at once and a handler calling back into the endpoint never waits on the request that started it."""
+
+    def __init__(self, host: LambdaHost, threads: int = 4) -> None:
+        self._host = host
+        self._queue: queue.Queue[AsyncInvocation | None] = queue.Queue()
+        self._threads = [
+            threading.Thread(target=self._drain, name=f"lambda-async-{index}", daemon=True)
+            for index in range(threads)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def submit(self, invocation: AsyncInvocation) -> None:
+        self._queue.put(invocation)
+
+    def stop(self) -> None:
+        for _thread in self._threads:
+            self._queue.put(None)
+
+    def _drain(self) -> None:
+        while (invocation := self._queue.get()) is not None:
+            try:
+                self._run(invocation)
+            except Exception:
+                _logger.exception("async invocation of %s failed to run", invocation.spec.name)
+
+    def _run(self, invocation: AsyncInvocation) -> None:
+        outcome = self._host.invoke(invocation.spec, invocation.event_text, invocation.invoked_arn)
+        if outcome.function_error and invocation.attempt < invocation.max_retries:
+            delay = RETRY_DELAYS_S[min(invocation.attempt, len(RETRY_DELAYS_S) - 1)]
+            retry = AsyncInvocation(
+                invocation.spec,
+                invocation.event_text,
+                invocation.invoked_arn,
+                invocation.max_retries,
+                invocation.attempt + 1,
+                invocation.on_done,
+            )
+            timer = threading.Timer(delay, self.submit, args=(retry,))
+            timer.daemon = True
+            timer.start()
+            return
+        if invocation.on_done is not None:
+            invocation.on_done(outcome)

@@ -1,0 +1,105 @@
+"""Warm execution environments per function version: reuse an idle one, else start a new one."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from runner.local.lambda_host.environment import ExecutionEnvironment
+from runner.local.lambda_host.function_spec import FunctionSpec
+
+FunctionKey = tuple[str, str, str, str]
+# AWS keeps idle environments for minutes; locally each costs a Python process (~40 MB), so idle ones
+# are reaped sooner.
+IDLE_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class Lease:
+    environment: ExecutionEnvironment
+    cold: bool
+
+
+class EnvironmentPool:
+    """Thread-safe. Starting a worker happens outside the lock, so concurrent cold starts overlap like
+    AWS scaling out; an environment whose fingerprint no longer matches the function is retired."""
+
+    def __init__(self, start: Callable[[FunctionSpec], ExecutionEnvironment]) -> None:
+        self._start = start
+        self._lock = threading.Lock()
+        self._idle: dict[FunctionKey, list[ExecutionEnvironment]] = {}
+        self._busy: set[ExecutionEnvironment] = set()
+
+    def acquire(self, spec: FunctionSpec, endpoint_port: int) -> Lease:
+        retired: list[ExecutionEnvironment] = []
+        with self._lock:
+            idle = self._idle.setdefault(spec.key, [])
+            warm: ExecutionEnvironment | None = None
+            while idle:
+                candidate = idle.pop()
+                if candidate.fingerprint == spec.fingerprint and candidate.endpoint_port == endpoint_port:
+                    warm = candidate
+                    break
+                retired.append(candidate)
+            if warm is not None:
+                self._busy.add(warm)
+            retired.extend(self._take_expired())
+        _kill_all(retired)
+        if warm is not None:
+            return Lease(warm, cold=False)
+        started = self._start(spec)
+        with self._lock:
+            self._busy.add(started)
+        return Lease(started, cold=True)
+
+    def release(self, environment: ExecutionEnvironment, *, reusable: bool, current: FunctionSpec) -> None:
+        with self._lock:
+            self._busy.discard(environment)
+            keep = reusable and environment.fingerprint == current.fingerprint
+            if keep:
+                self._idle.setdefault(environment.spec.key, []).append(environment)
+        if not keep:
+            environment.kill()
+
+    def busy_count(self, key: FunctionKey) -> int:
+        with self._lock:
+            return sum(1 for environment in self._busy if environment.spec.key == key)
+
+    def stop(self, endpoint_port: int | None = None) -> int:
+        """Kill idle and busy workers (those bound to `endpoint_port`, or all); returns how many."""
+        with self._lock:
+            doomed = [
+                environment
+                for environments in self._idle.values()
+                for environment in environments
+                if endpoint_port is None or environment.endpoint_port == endpoint_port
+            ]
+            running = [e for e in self._busy if endpoint_port is None or e.endpoint_port == endpoint_port]
+            for key, environments in self._idle.items():
+                self._idle[key] = [e for e in environments if e not in doomed]
+        _kill_all(doomed)
+        # Only signalled: the invoking thread still reads their pipes, sees the exit (the invocation
+        # ends as a crash, which is what stopping means) and cleans up on release.
+        for environment in running:
+            environment.signal_kill()
+        return len(doomed) + len(running)
+
+    def pids(self) -> list[int]:
+        with self._lock:
+            idle = [environment for environments in self._idle.values() for environment in environments]
+            return [environment.pid for environment in [*idle, *self._busy]]
+
+    def _take_expired(self) -> list[ExecutionEnvironment]:
+        cutoff = time.monotonic() - IDLE_SECONDS
+        expired: list[ExecutionEnvironment] = []
+        for key, environments in self._idle.items():
+            expired += [e for e in environments if e.last_used < cutoff]
+            self._idle[key] = [e for e in environments if e.last_used >= cutoff]
+        return expired
+
+
+def _kill_all(environments: list[ExecutionEnvironment]) -> None:
+    for environment in environments:
+        environment.kill()

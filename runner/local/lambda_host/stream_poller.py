@@ -1,0 +1,103 @@
+"""A DynamoDB stream event source mapping: read the table's stream shard in order, invoke per batch.
+
+Like AWS: records go out in order, one batch at a time; a failed batch is retried (with backoff) and
+blocks the shard until it succeeds or MaximumRetryAttempts is used up; the stream itself is left
+intact for other readers (stock moto cleared it after each push).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any
+
+from runner.local.lambda_host import service
+from runner.local.lambda_host.record_filters import record_matches
+
+_IDLE_WAIT_S = 1.0
+_MAX_BACKOFF_S = 30.0
+_new_records = threading.Condition()
+
+
+def notify_new_records() -> None:
+    """Called after moto appends to any stream shard, so pollers wake without waiting out their sleep."""
+    with _new_records:
+        _new_records.notify_all()
+
+
+def stream_record(item: Any, mapping: Any, region: str) -> dict[str, Any]:
+    raw = item.to_json()
+    dynamodb = dict(raw["dynamodb"])
+    created = dynamodb.get("ApproximateCreationDateTime")
+    if isinstance(created, dt.datetime):
+        # Lambda's event carries epoch seconds here; moto keeps a naive UTC datetime.
+        dynamodb["ApproximateCreationDateTime"] = int(created.replace(tzinfo=dt.UTC).timestamp())
+    return {
+        "eventID": raw["eventID"],
+        "eventName": raw["eventName"],
+        "eventVersion": "1.1",
+        "eventSource": "aws:dynamodb",
+        "awsRegion": region,
+        "dynamodb": dynamodb,
+        "eventSourceARN": mapping.event_source_arn,
+    }
+
+
+class StreamPoller(threading.Thread):
+    def __init__(self, lambda_backend: Any, mapping: Any, stopping: threading.Event) -> None:
+        super().__init__(name=f"lambda-stream-{mapping.uuid[:8]}", daemon=True)
+        self._lambda = lambda_backend
+        self._mapping = mapping
+        self._stopping = stopping
+        self._shard: Any = None
+        self._position = 0
+        self._failures = 0
+        self._table_name = mapping.event_source_arn.split("/")[1]
+        # LATEST means records written after the mapping was created; TRIM_HORIZON means all kept ones.
+        self._skip_existing = mapping.starting_position == "LATEST"
+
+    def run(self) -> None:
+        while not self._stopping.is_set():
+            if self._lambda.get_event_source_mapping(self._mapping.uuid) is not self._mapping:
+                return
+            pending = self._pending() if self._mapping.enabled else []
+            if not pending:
+                with _new_records:
+                    _new_records.wait(_IDLE_WAIT_S)
+                continue
+            self._deliver(pending)
+
+    def _pending(self) -> list[Any]:
+        from moto.dynamodb.models import dynamodb_backends
+
+        tables = dynamodb_backends[self._mapping.account_id][self._mapping.region].tables
+        table = tables.get(self._table_name)
+        shard = table.stream_shard if table is not None else None
+        if shard is None:
+            return []
+        if shard is not self._shard:
+            self._shard = shard
+            self._position = len(shard.items) if self._skip_existing else 0
+            self._skip_existing = False
+        return list(shard.items[self._position : self._position + self._mapping.batch_size])
+
+    def _deliver(self, pending: list[Any]) -> None:
+        mapping = self._mapping
+        records = [stream_record(item, mapping, mapping.region) for item in pending]
+        wanted = [record for record in records if record_matches(mapping.filter_criteria, record)]
+        outcome = None
+        if wanted:
+            outcome = service.invoke_sync(
+                self._lambda.get_function(mapping.function_arn), {"Records": wanted}
+            )
+        if outcome is not None and outcome.function_error and not self._retries_exhausted():
+            self._failures += 1
+            self._stopping.wait(min(2.0 ** (self._failures - 1), _MAX_BACKOFF_S))
+            return
+        self._failures = 0
+        self._position += len(pending)
+
+    def _retries_exhausted(self) -> bool:
+        limit = self._mapping.max_retry_attempts
+        # AWS's default (-1 or unset) retries until the records expire; here that means forever.
+        return limit is not None and int(limit) >= 0 and self._failures >= int(limit)
