@@ -1,26 +1,21 @@
-"""Shard plan slices (`shard-<i>.plan.json`): which node ids shard i of N was meant to run.
-
-Read tolerantly until runner/sharding.py fixes the format. Assumed (and written by tests):
-`{"version": 1, "index": i, "total": N, "plan_hash": "<hash of the full plan>", "nodeids": [...]}`
-with i counted from 1. Accepted aliases: index <- shard / shard_index; total <- shards / shard_total /
-of; nodeids <- tests; plan_hash <- hash.
-"""
+"""Shard plan slices (`shard-<i>.plan.json`, written by runner/shard_plan.py) as the merge needs them."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from runner.errors import ConfigError
 from runner.junit.parser import JUnitReadError
 
-_SHARD_FILE = re.compile(r"shard-(\d+)")
+_SHARD_FILE = re.compile(r"shard-(\d+)\.")
 
 
 @dataclass(frozen=True)
 class ShardPlan:
+    """Shard `index` (from 1) of `total`: the node ids it was meant to run."""
+
     index: int
     total: int
     nodeids: tuple[str, ...]
@@ -28,28 +23,13 @@ class ShardPlan:
 
     @classmethod
     def read(cls, path: Path) -> ShardPlan:
+        from runner.shard_plan import PlanSlice
+
         try:
-            payload = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise JUnitReadError(f"plan {path.name} is unreadable: {error}") from error
-        if not isinstance(payload, dict):
-            raise JUnitReadError(f"plan {path.name} is not a JSON object")
-        index = _first(payload, "index", "shard", "shard_index")
-        total = _first(payload, "total", "shards", "shard_total", "of")
-        nodeids = _first(payload, "nodeids", "tests")
-        plan_hash = _first(payload, "plan_hash", "hash")
-        if not isinstance(index, int) or not isinstance(total, int) or not 1 <= index <= total:
-            raise JUnitReadError(f"plan {path.name} has no valid shard index/total")
-        if not isinstance(nodeids, list) or not all(isinstance(item, str) for item in nodeids):
-            raise JUnitReadError(f"plan {path.name} has no list of node ids")
-        return cls(index, total, tuple(nodeids), str(plan_hash or ""))
-
-
-def _first(payload: dict[str, Any], *keys: str) -> Any:
-    for key in keys:
-        if key in payload:
-            return payload[key]
-    return None
+            piece = PlanSlice.read(path)
+        except ConfigError as error:
+            raise JUnitReadError(str(error)) from error
+        return cls(piece.shard.index, piece.shard.count, piece.nodeids, piece.plan_hash)
 
 
 def shard_index_of(path: Path) -> int | None:

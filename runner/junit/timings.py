@@ -1,43 +1,21 @@
-"""The durations store (`{nodeid: seconds}`, setup + call + teardown) rewritten from this run's results.
+"""The durations store rewritten at report time from the merged results.
 
-runner/durations.py (the sharding side) reads the store; this writes it at report time. A test that
-reported gets this run's time; a planned test that did not report (its shard was lost) keeps its old
-time so one broken run does not erase what is known; every other old entry is stale and dropped.
+runner/durations.py owns the store's format (load/save) and the rule; this applies the same rule to
+the node-id keyed times the merge already has, so the JUnit files are not parsed a second time:
+a test that reported gets this run's time, a planned test that did not report keeps its old time,
+and every other old entry is stale and dropped. Without plans, the tests that reported are the plan.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Mapping
-from pathlib import Path
-
-
-def read_store(path: Path) -> dict[str, float]:
-    """The store at `path`, or empty when it is missing or unreadable (it is only a hint for sharding)."""
-    try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(payload, dict):
-        return {}
-    return {
-        str(nodeid): float(seconds)
-        for nodeid, seconds in payload.items()
-        if isinstance(seconds, int | float) and not isinstance(seconds, bool) and seconds >= 0
-    }
 
 
 def merged_store(
-    previous: Mapping[str, float], this_run: Mapping[str, float], planned: Collection[str] = ()
+    previous: Mapping[str, float], this_run: Mapping[str, float], planned: Collection[str] | None
 ) -> dict[str, float]:
-    merged = {nodeid: seconds for nodeid, seconds in previous.items() if nodeid in planned}
-    merged.update(this_run)
-    return dict(sorted(merged.items()))
-
-
-def write_store(path: Path, durations_by_nodeid: Mapping[str, float]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(path.suffix + ".tmp")
-    rounded = {nodeid: round(seconds, 4) for nodeid, seconds in durations_by_nodeid.items()}
-    temporary.write_text(json.dumps(rounded, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    temporary.replace(path)
+    if planned is None:
+        return dict(this_run)
+    merged = {nodeid: previous[nodeid] for nodeid in planned if nodeid in previous}
+    merged.update((nodeid, seconds) for nodeid, seconds in this_run.items() if nodeid in planned)
+    return merged
