@@ -22,7 +22,7 @@ def _change_set_not_found(name: str) -> Exception:
     return ChangeSetNotFoundError(f"ChangeSet [{name}] does not exist")
 
 
-def find_change_set(backend: Any, name_or_arn: str, stack_name_or_id: str | None) -> Any:
+def lookup_change_set(backend: Any, name_or_arn: str, stack_name_or_id: str | None) -> Any | None:
     """The change set an API call means: by ARN, else the newest with that name in that stack."""
     if name_or_arn in backend.change_sets:
         return backend.change_sets[name_or_arn]
@@ -32,9 +32,14 @@ def find_change_set(backend: Any, name_or_arn: str, stack_name_or_id: str | None
         if change_set.change_set_name == name_or_arn
         and (stack_name_or_id is None or stack_name_or_id in (change_set.stack_name, change_set.stack_id))
     ]
-    if not matches:
+    return matches[-1] if matches else None
+
+
+def find_change_set(backend: Any, name_or_arn: str, stack_name_or_id: str | None) -> Any:
+    change_set = lookup_change_set(backend, name_or_arn, stack_name_or_id)
+    if change_set is None:
         raise _change_set_not_found(name_or_arn)
-    return matches[-1]
+    return change_set
 
 
 def _describe_change_set(self: Any) -> Any:
@@ -61,10 +66,17 @@ def _execute_change_set(self: Any) -> Any:
 def _delete_change_set(self: Any) -> Any:
     from moto.core.responses import EmptyResult
 
-    change_set = find_change_set(
-        self.cloudformation_backend, self._get_param("ChangeSetName"), self._get_param("StackName")
-    )
-    self.cloudformation_backend.delete_change_set(change_set_name=change_set.change_set_id)
+    backend = self.cloudformation_backend
+    name, stack_name = self._get_param("ChangeSetName"), self._get_param("StackName")
+    change_set = lookup_change_set(backend, name, stack_name)
+    if change_set is None:
+        if stack_name is None:
+            raise _change_set_not_found(name)
+        # CloudFormation: deleting an unknown change-set name succeeds while the stack exists (the
+        # CDK CLI relies on this before every deploy); get_stack raises for an unknown stack.
+        backend.get_stack(stack_name)
+        return EmptyResult()
+    backend.delete_change_set(change_set_name=change_set.change_set_id)
     return EmptyResult()
 
 
