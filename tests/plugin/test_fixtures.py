@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from defusedxml import ElementTree
 
@@ -131,8 +133,6 @@ def test_without_a_run_id_each_session_gets_a_fresh_one(pytester):
     pytester.makepyfile("def test_id(spt_run_id): print('RUN=' + spt_run_id)\n")
     first = pytester.runpytest("-s").stdout.str()
     second = pytester.runpytest("-s").stdout.str()
-    run_ids = [
-        line for text in (first, second) for line in text.splitlines() if line.startswith("RUN=local-")
-    ]
+    run_ids = re.findall(r"RUN=(local-[0-9a-f]+)", first + second)
     assert len(run_ids) == 2
     assert run_ids[0] != run_ids[1]
