@@ -62,6 +62,8 @@ def cli_environment(base: Mapping[str, str], extra: Mapping[str, str]) -> dict[s
     env.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     env.setdefault("CDK_DISABLE_VERSION_CHECK", "1")
     env.setdefault("CDK_DISABLE_CLI_TELEMETRY", "true")
+    # The AWS SDK's Node 20 end-of-support warning is noise in every deploy log.
+    env.setdefault("NODE_NO_WARNINGS", "1")
     return env
 
 
@@ -97,12 +99,20 @@ class CdkCli:
         if code != 0:
             raise DeployError(f"cdk bootstrap failed (exit {code}):\n{tail}")
 
-    def deploy(self, assembly: CloudAssembly, tags: Mapping[str, str]) -> tuple[int, str]:
-        """Deploy every stack of the synthesized assembly (no second synth); returns (exit, tail)."""
+    def deploy(
+        self, assembly: CloudAssembly, tags: Mapping[str, str], sequential_assets: bool = False
+    ) -> tuple[int, str]:
+        """Deploy every stack of the synthesized assembly (no second synth); returns (exit, tail).
+
+        `sequential_assets` publishes one asset at a time: the local endpoint initialises its S3
+        backend lazily and concurrent first uploads have failed there with UnknownError.
+        """
         command = [
             str(self.executable), "deploy", "--app", str(assembly.directory), "--all",
             "--require-approval", "never", "--no-notices", "--progress", "events",
         ]  # fmt: skip
+        if sequential_assets:
+            command.append("--asset-parallelism=false")
         for key, value in tags.items():
             command += ["--tags", f"{key}={value}"]
         return self._run(command, prefix="deploy")

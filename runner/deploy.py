@@ -91,7 +91,7 @@ class Deployer:
         feeds = {
             name: EventFeed(name, since=started_at - timedelta(seconds=5)) for name in assembly.stack_names
         }
-        exit_code, tail = self._cli.deploy(assembly, tags)
+        exit_code, tail = self._cli.deploy(assembly, tags, sequential_assets=plan.target.is_local)
         deployed = self._verify(assembly.stack_names, feeds, exit_code, tail)
         depends = {stack.stack_name: stack.depends_on for stack in assembly.stacks}
         names_by_id = {stack.artifact_id: stack.stack_name for stack in assembly.stacks}

@@ -24,13 +24,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--ttl-hours", type=float, default=24.0, help="expires-at tag = now + this (default 24)"
     )
-    parser.add_argument(
-        "pytest_args", nargs=argparse.REMAINDER, help="after `--`: extra arguments for pytest"
+    parser.epilog = (
+        "Arguments after a bare `--` go to pytest, e.g. `run --local stacks/example -- -k idempotent`."
     )
 
 
 def execute(args: argparse.Namespace) -> int:
     from runner.run import LocalRun
 
-    pytest_args = [arg for arg in args.pytest_args if arg != "--"] if args.pytest_args else []
-    return LocalRun(args, pytest_args).execute()
+    return LocalRun(args, list(args.passthrough)).execute()

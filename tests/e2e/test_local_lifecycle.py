@@ -1,0 +1,173 @@
+"""The CLI end to end: real CDK CLI, real pytest subprocesses, a local endpoint over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import boto3
+import pytest
+
+from runner.local import LocalEndpoint
+
+pytestmark = pytest.mark.e2e
+FIXTURE_APP = Path(__file__).parent.parent / "fixtures" / "cdk_apps" / "orders"
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    running = LocalEndpoint.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def app_copy(tmp_path):
+    target = tmp_path / "orders"
+    shutil.copytree(FIXTURE_APP, target, ignore=shutil.ignore_patterns("cdk.out", "__pycache__"))
+    return target
+
+
+def cli_env(endpoint, **extra):
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("GITHUB_", "SPT_"))}
+    env.update(endpoint.env())
+    env.update(extra)
+    return env
+
+
+def cli(args, cwd, env, timeout=300):
+    return subprocess.run(
+        [sys.executable, "-m", "runner", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def live_stacks(endpoint, prefix):
+    client = boto3.client("cloudformation", endpoint_url=endpoint.url, region_name=endpoint.region)
+    return [
+        summary["StackName"]
+        for summary in client.list_stacks()["StackSummaries"]
+        if summary["StackStatus"] != "DELETE_COMPLETE" and summary["StackName"].startswith(prefix)
+    ]
+
+
+def test_deploy_update_and_destroy_through_the_cdk_cli(endpoint, app_copy, tmp_path):
+    env = cli_env(endpoint)
+    args = ["--endpoint-url", endpoint.url, "--pr", "101", "--work-dir", str(tmp_path / "work")]
+    first = cli(["deploy", str(app_copy), *args], tmp_path, env)
+    assert first.returncode == 0, first.stdout + first.stderr
+    record = json.loads((tmp_path / "work" / "deployment.json").read_text())
+    assert [stack["name"] for stack in record["stacks"]] == ["orders-pr-101"]
+    outputs = record["stacks"][0]["outputs"]
+    assert set(outputs) == {"QueueUrl", "BucketName", "FunctionName"}
+    lambda_client = boto3.client("lambda", endpoint_url=endpoint.url, region_name=endpoint.region)
+    first_sha = lambda_client.get_function(FunctionName=outputs["FunctionName"])["Configuration"][
+        "CodeSha256"
+    ]
+
+    (app_copy / "handler" / "index.py").write_text(
+        'VERSION = "2"\n\n\ndef handler(event, context):\n    return 2\n'
+    )
+    second = cli(["deploy", str(app_copy), *args], tmp_path, env)
+    assert second.returncode == 0, second.stdout + second.stderr
+    stack = json.loads((tmp_path / "work" / "deployment.json").read_text())["stacks"][0]
+    assert stack["status"] == "UPDATE_COMPLETE"
+    function_name = stack["outputs"]["FunctionName"]
+    assert lambda_client.get_function(FunctionName=function_name)["Configuration"]["CodeSha256"] != first_sha
+
+    destroyed = cli(["destroy", "--work-dir", str(tmp_path / "work")], tmp_path, env)
+    assert destroyed.returncode == 0, destroyed.stdout + destroyed.stderr
+    assert "destroyed 1 stack(s), 0 leftovers" in destroyed.stdout
+    assert live_stacks(endpoint, "orders-pr-101") == []
+    again = cli(["destroy", "--work-dir", str(tmp_path / "work")], tmp_path, env)
+    assert again.returncode == 0 and "already deleted" in again.stdout
+
+
+def test_run_deploys_tests_and_destroys(endpoint, app_copy, tmp_path):
+    completed = cli(
+        ["run", str(app_copy), "--endpoint-url", endpoint.url, "--pr", "102"], tmp_path, cli_env(endpoint)
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "3 passed" in completed.stdout
+    assert "destroyed 1 stack(s), 0 leftovers" in completed.stdout
+    assert "Total wall time" in completed.stdout
+    assert live_stacks(endpoint, "orders-pr-102") == []
+
+
+def test_sigterm_during_run_still_destroys_every_stack(endpoint, app_copy, tmp_path):
+    marker = tmp_path / "tests-running"
+    env = cli_env(endpoint, ORDERS_BLOCK_MARKER=str(marker))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "runner", "run", str(app_copy), "--endpoint-url", endpoint.url, "--pr", "103"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 240
+    while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert marker.exists(), "the tests never started"
+    assert live_stacks(endpoint, "orders-pr-103") == ["orders-pr-103"]
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=240)
+    assert process.returncode == 143, output
+    assert "destroyed 1 stack(s), 0 leftovers" in output
+    assert live_stacks(endpoint, "orders-pr-103") == []
+
+
+def test_failed_deploy_rolls_back_and_destroy_removes_it(endpoint, app_copy, tmp_path):
+    cdk_json = json.loads((app_copy / "cdk.json").read_text())
+    cdk_json["context"] = {"fail-on-create": "true"}
+    (app_copy / "cdk.json").write_text(json.dumps(cdk_json))
+    env = cli_env(endpoint)
+    work = ["--work-dir", str(tmp_path / "work")]
+    failed = cli(
+        ["deploy", str(app_copy), "--endpoint-url", endpoint.url, "--pr", "104", *work], tmp_path, env
+    )
+    assert failed.returncode == 4, failed.stdout + failed.stderr
+    assert "Error: deploy failed: orders-pr-104: ROLLBACK_COMPLETE" in failed.stderr
+    assert "Traceback" not in failed.stderr
+    destroyed = cli(["destroy", str(app_copy), "--endpoint-url", endpoint.url, "--pr", "104"], tmp_path, env)
+    assert destroyed.returncode == 0, destroyed.stdout + destroyed.stderr
+    assert live_stacks(endpoint, "orders-pr-104") == []
+
+
+def test_bad_input_gets_one_clear_line_and_deploys_nothing(endpoint, app_copy, tmp_path):
+    env = cli_env(endpoint)
+    url = ["--endpoint-url", endpoint.url]
+    cases = []
+    cases.append((cli(["deploy", str(tmp_path), *url, "--pr", "5"], tmp_path, env), 2, "has no cdk.json"))
+    cases.append((cli(["deploy", str(app_copy), *url, "--pr", "abc"], tmp_path, env), 2, "PR number must be"))
+    cases.append(
+        (cli(["destroy", "--work-dir", str(tmp_path / "none"), *url], tmp_path, env), 2, "does not exist")
+    )
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        no_endpoint = {key: value for key, value in env.items() if key != "AWS_ENDPOINT_URL"}
+        cases.append(
+            (cli(["run", str(app_copy), "--local", "--port", port], tmp_path, no_endpoint), 2, "in use")
+        )
+    (app_copy / "app.py").write_text("raise SystemExit('the app is broken: missing TABLE setting')\n")
+    cases.append(
+        (cli(["deploy", str(app_copy), *url, "--pr", "6"], tmp_path, env), 3, "missing TABLE setting")
+    )
+    for completed, code, message in cases:
+        assert completed.returncode == code, completed.stdout + completed.stderr
+        assert completed.stderr.count("Error: ") == 1 and message in completed.stderr, completed.stderr
+        assert "Traceback" not in completed.stderr
+    assert live_stacks(endpoint, "orders-pr-") == []
