@@ -43,7 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     from runner.errors import RunnerError
 
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    # Everything after a bare `--` goes untouched to the tool underneath (pytest).
+    passthrough: list[str] = []
+    if "--" in arguments:
+        split = arguments.index("--")
+        arguments, passthrough = arguments[:split], arguments[split + 1 :]
+    args = build_parser().parse_args(arguments)
+    args.passthrough = passthrough
     try:
         exit_code: int = args._execute(args)
     except RunnerError as error:
