@@ -91,7 +91,8 @@ def test_deploy_update_and_destroy_through_the_cdk_cli(endpoint, app_copy, tmp_p
     assert "destroyed 1 stack(s), 0 leftovers" in destroyed.stdout
     assert live_stacks(endpoint, "orders-pr-101") == []
     again = cli(["destroy", "--work-dir", str(tmp_path / "work")], tmp_path, env)
-    assert again.returncode == 0 and "already deleted" in again.stdout
+    assert again.returncode == 0
+    assert "already deleted" in again.stdout
 
 
 def test_run_deploys_tests_and_destroys(endpoint, app_copy, tmp_path):
@@ -168,6 +169,7 @@ def test_bad_input_gets_one_clear_line_and_deploys_nothing(endpoint, app_copy, t
     )
     for completed, code, message in cases:
         assert completed.returncode == code, completed.stdout + completed.stderr
-        assert completed.stderr.count("Error: ") == 1 and message in completed.stderr, completed.stderr
+        assert completed.stderr.count("Error: ") == 1, completed.stderr
+        assert message in completed.stderr, completed.stderr
         assert "Traceback" not in completed.stderr
     assert live_stacks(endpoint, "orders-pr-") == []
