@@ -18,6 +18,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "runner.commands.run",
     "runner.commands.test",
     "runner.commands.local",
+    "runner.commands.report",
+    "runner.commands.prices",
 )
 
 
