@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 import uuid
 from typing import Any
 from urllib.parse import quote
@@ -27,6 +28,7 @@ GENERIC_TYPE = "AWS::CloudFormation::CustomResource"
 # logical id of its own in the stack any more, so responses are matched by RequestId.
 _pending: dict[str, Any] = {}
 _pending_lock = threading.Lock()
+_RETRY_WINDOW_S = 10.0
 
 
 def stringify_properties(value: Any) -> Any:
@@ -94,16 +96,14 @@ def _send(resource: Any, request_type: str, old_properties: dict[str, Any] | Non
     )
 
 
-def _fail_stack(resource: Any, status: str, reason: str) -> None:
-    from moto.cloudformation.models import cloudformation_backends
+class CustomResourceFailed(Exception):
+    """A handler answered FAILED or not at all. Raised inside the stack operation, where the
+    CloudFormation fixes (runner.local.fixes) turn it into CREATE_FAILED and a rollback, UPDATE_FAILED
+    and an update rollback, or DELETE_FAILED; it never reaches the CLI."""
 
-    stack = cloudformation_backends[resource.spt_account_id][resource.region_name].get_stack(
-        resource.spt_stack_id
-    )
-    message = f"{resource.logical_id}: Received response status [FAILED] from custom resource. {reason}"
-    _logger.warning("%s", message)
-    stack._add_stack_event(status, resource_status_reason=message)
-    stack.status = status
+    def __init__(self, logical_id: str, reason: str) -> None:
+        self.message = f"Received response status [FAILED] from custom resource {logical_id}. {reason}"
+        super().__init__(self.message)
 
 
 def _create(
@@ -130,7 +130,7 @@ def _create(
     )
     failure = _send(resource, "Create")
     if failure is not None:
-        _fail_stack(resource, "CREATE_FAILED", failure)
+        raise CustomResourceFailed(resource.logical_id, failure)
     return resource
 
 
@@ -148,16 +148,28 @@ def _update(
     new_properties = stringify_properties(cloudformation_json["Properties"])
     if new_properties == old_properties:
         return original_resource
+    rejected = getattr(original_resource, "spt_rejected", None)
+    if rejected == (new_properties, old_properties, _operation_window()):
+        # moto retries a failed update up to 4 times within one stack operation (milliseconds apart);
+        # CloudFormation asks the handler once.
+        raise CustomResourceFailed(original_resource.logical_id, "update rejected")
     original_resource.spt_properties = new_properties
     original_resource.spt_service_token = new_properties["ServiceToken"]
     failure = _send(original_resource, "Update", old_properties)
     if failure is not None:
-        _fail_stack(original_resource, "UPDATE_FAILED", failure)
-    elif original_resource.physical_resource_id != old_physical_id:
+        original_resource.spt_properties = old_properties
+        original_resource.spt_service_token = old_properties["ServiceToken"]
+        original_resource.spt_rejected = (new_properties, old_properties, _operation_window())
+        raise CustomResourceFailed(original_resource.logical_id, failure)
+    if original_resource.physical_resource_id != old_physical_id:
         # A new physical id means replacement: CloudFormation then deletes the old resource.
         replaced = _snapshot(original_resource, old_physical_id, old_properties)
         _send(replaced, "Delete")
     return original_resource
+
+
+def _operation_window() -> int:
+    return int(time.monotonic() // _RETRY_WINDOW_S)
 
 
 def _snapshot(resource: Any, physical_id: str, properties: dict[str, Any]) -> Any:
@@ -175,8 +187,7 @@ def _delete(resource: Any, account_id: str, region_name: str) -> None:
         return
     failure = _send(resource, "Delete")
     if failure is not None:
-        # Deletion goes on, so a broken handler cannot make a PR stack undeletable locally.
-        _logger.warning("%s: custom resource Delete failed: %s", resource.logical_id, failure)
+        raise CustomResourceFailed(resource.logical_id, failure)
 
 
 def _process_response(self: Any) -> tuple[int, dict[str, Any], str]:

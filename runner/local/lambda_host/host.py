@@ -80,8 +80,8 @@ class LambdaHost:
     def stop(self, endpoint_port: int | None = None) -> int:
         return self._pool.stop(endpoint_port)
 
-    def worker_pids(self) -> list[int]:
-        return self._pool.pids()
+    def worker_pids(self, endpoint_port: int | None = None) -> list[int]:
+        return self._pool.pids(endpoint_port)
 
     def close(self) -> None:
         self._pool.stop()

@@ -86,10 +86,14 @@ class EnvironmentPool:
             environment.signal_kill()
         return len(doomed) + len(running)
 
-    def pids(self) -> list[int]:
+    def pids(self, endpoint_port: int | None = None) -> list[int]:
         with self._lock:
             idle = [environment for environments in self._idle.values() for environment in environments]
-            return [environment.pid for environment in [*idle, *self._busy]]
+            return [
+                environment.pid
+                for environment in [*idle, *self._busy]
+                if endpoint_port is None or environment.endpoint_port == endpoint_port
+            ]
 
     def _take_expired(self) -> list[ExecutionEnvironment]:
         cutoff = time.monotonic() - IDLE_SECONDS

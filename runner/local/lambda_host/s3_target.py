@@ -1,7 +1,7 @@
 """S3 bucket notifications to Lambda: AWS's full record shape, invoked asynchronously.
 
 Stock moto leaves out userIdentity, requestParameters, responseElements, the owner and the sequencer,
-and runs the handler inside the PutObject request.
+encodes `/` in the key, and runs the handler inside the PutObject request.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import logging
 import time
 import uuid
 from typing import Any
+from urllib.parse import quote_plus, unquote_plus
 
 from runner.local.lambda_host import service
 
@@ -28,7 +29,11 @@ def complete_s3_event(event: dict[str, Any], account_id: str) -> dict[str, Any]:
         )
         s3 = record.setdefault("s3", {})
         s3.setdefault("bucket", {}).setdefault("ownerIdentity", {"principalId": account_id})
-        s3.setdefault("object", {}).setdefault("sequencer", f"{time.time_ns():X}")
+        s3_object = s3.setdefault("object", {})
+        s3_object.setdefault("sequencer", f"{time.time_ns():X}")
+        if "key" in s3_object:
+            # AWS URL-encodes the key (space -> +) but leaves `/` alone; moto encodes `/` too.
+            s3_object["key"] = quote_plus(unquote_plus(s3_object["key"]), safe="/")
     return completed
 
 

@@ -44,10 +44,11 @@ def stop_execution_environments(endpoint_port: int | None = None) -> int:
     return host.stop(endpoint_port) if host is not None else 0
 
 
-def worker_pids() -> list[int]:
+def worker_pids(endpoint_port: int | None = None) -> list[int]:
+    """Pids of live workers (those serving `endpoint_port`, or all)."""
     with _lock:
         host = _host
-    return host.worker_pids() if host is not None else []
+    return host.worker_pids(endpoint_port) if host is not None else []
 
 
 def shutdown() -> None:

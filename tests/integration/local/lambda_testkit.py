@@ -1,0 +1,109 @@
+"""Shared helpers for the host-process Lambda tests: zip a handler, create it, stop cleanly."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import textwrap
+import uuid
+import zipfile
+from typing import Any
+
+import boto3
+
+from runner.local import LocalEndpoint
+from runner.local.lambda_host import worker_pids
+
+LAMBDA_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ],
+}
+
+
+def unique(prefix: str) -> str:
+    """moto's state is process-wide: every test names its resources uniquely."""
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def client(endpoint: LocalEndpoint, service: str) -> Any:
+    return boto3.client(
+        service,
+        endpoint_url=endpoint.url,
+        region_name=endpoint.region,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def zip_sources(files: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, source in files.items():
+            archive.writestr(name, textwrap.dedent(source))
+    return buffer.getvalue()
+
+
+def lambda_role(endpoint: LocalEndpoint) -> str:
+    iam = client(endpoint, "iam")
+    name = unique("lambda-role")
+    return str(
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))["Role"]["Arn"]
+    )
+
+
+def create_function(
+    endpoint: LocalEndpoint,
+    source: str,
+    *,
+    name: str | None = None,
+    runtime: str = "python3.12",
+    timeout: int = 5,
+    memory: int = 128,
+    environment: dict[str, str] | None = None,
+    handler: str = "app.handler",
+) -> str:
+    """Create a function whose `app.py` is `source`; returns its name."""
+    function_name = name or unique("fn")
+    client(endpoint, "lambda").create_function(
+        FunctionName=function_name,
+        Runtime=runtime,
+        Role=lambda_role(endpoint),
+        Handler=handler,
+        Code={"ZipFile": zip_sources({"app.py": source})},
+        Timeout=timeout,
+        MemorySize=memory,
+        Environment={"Variables": environment or {}},
+    )
+    return function_name
+
+
+def invoke_json(endpoint: LocalEndpoint, function_name: str, event: Any = None, **options: Any) -> Any:
+    response = client(endpoint, "lambda").invoke(
+        FunctionName=function_name, Payload=json.dumps(event or {}).encode(), **options
+    )
+    response["Body"] = json.loads(response["Payload"].read() or b"null")
+    return response
+
+
+def stop_and_check_workers(endpoint: LocalEndpoint) -> None:
+    """Stop the endpoint and prove none of its worker processes outlived it."""
+    pids = worker_pids(endpoint.port)
+    endpoint.stop()
+    survivors = [pid for pid in pids if _alive(pid)]
+    assert survivors == [], f"worker processes survived LocalEndpoint.stop(): {survivors}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie is dead but not yet reaped; /proc tells the difference.
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().split()[2] != "Z"
+    except OSError:
+        return False

@@ -1,0 +1,251 @@
+"""Direct Invoke against the embedded endpoint runs the Python handler in a host worker."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Iterator
+
+import pytest
+from botocore.exceptions import ClientError
+
+from runner.local import LocalEndpoint
+from runner.local.lambda_host import worker_pids
+from runner.testing.polling import eventually
+
+from .lambda_testkit import (
+    client,
+    create_function,
+    invoke_json,
+    stop_and_check_workers,
+    unique,
+    zip_sources,
+)
+
+ECHO_CONTEXT = """
+import os
+
+def handler(event, context):
+    return {
+        "event": event,
+        "greeting": os.environ.get("GREETING"),
+        "endpoint": os.environ["AWS_ENDPOINT_URL"],
+        "region": os.environ["AWS_REGION"],
+        "default_region": os.environ["AWS_DEFAULT_REGION"],
+        "env_function_name": os.environ["AWS_LAMBDA_FUNCTION_NAME"],
+        "env_memory": os.environ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"],
+        "env_version": os.environ["AWS_LAMBDA_FUNCTION_VERSION"],
+        "env_log_group": os.environ["AWS_LAMBDA_LOG_GROUP_NAME"],
+        "env_log_stream": os.environ["AWS_LAMBDA_LOG_STREAM_NAME"],
+        "handler_env": os.environ["_HANDLER"],
+        "task_root": os.environ["LAMBDA_TASK_ROOT"],
+        "cwd": os.getcwd(),
+        "function_name": context.function_name,
+        "memory_limit_in_mb": context.memory_limit_in_mb,
+        "request_id": context.aws_request_id,
+        "arn": context.invoked_function_arn,
+        "log_group_name": context.log_group_name,
+        "log_stream_name": context.log_stream_name,
+        "remaining_ms": context.get_remaining_time_in_millis(),
+    }
+"""
+
+USES_BOTO3 = """
+import boto3
+
+s3 = boto3.client("s3")  # created once, in the INIT phase, as real handlers do
+
+def handler(event, context):
+    s3.put_object(Bucket=event["bucket"], Key="from-lambda.txt", Body=b"written by the handler")
+    return sorted(bucket["Name"] for bucket in s3.list_buckets()["Buckets"])
+"""
+
+RAISES = """
+def handler(event, context):
+    return divide(event["n"])
+
+def divide(n):
+    raise ValueError(f"cannot divide {n}")
+"""
+
+SLEEPS = """
+import time
+
+def handler(event, context):
+    print("about to sleep")
+    time.sleep(event["seconds"])
+    return "woke up"
+"""
+
+COUNTS_CALLS = """
+import os
+
+calls = 0
+started_in_pid = os.getpid()
+
+def handler(event, context):
+    global calls
+    calls += 1
+    return {"calls": calls, "pid": started_in_pid}
+"""
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[LocalEndpoint]:
+    local = LocalEndpoint.start()
+    yield local
+    stop_and_check_workers(local)
+
+
+def test_invoke_returns_the_handler_value_with_its_environment_and_context(endpoint: LocalEndpoint) -> None:
+    name = create_function(endpoint, ECHO_CONTEXT, environment={"GREETING": "hello"}, memory=256, timeout=7)
+
+    response = invoke_json(endpoint, name, {"order": 42})
+
+    body = response["Body"]
+    assert response["StatusCode"] == 200
+    assert "FunctionError" not in response
+    assert body["event"] == {"order": 42}
+    assert body["greeting"] == "hello"
+    assert body["endpoint"] == endpoint.url
+    assert body["region"] == body["default_region"] == endpoint.region
+    assert body["env_function_name"] == body["function_name"] == name
+    assert body["env_memory"] == body["memory_limit_in_mb"] == "256"
+    assert body["env_version"] == "$LATEST"
+    assert body["env_log_group"] == body["log_group_name"] == f"/aws/lambda/{name}"
+    assert body["env_log_stream"] == body["log_stream_name"]
+    assert re.fullmatch(r"\d{4}/\d{2}/\d{2}/\[\$LATEST\][0-9a-f]{32}", body["log_stream_name"])
+    assert body["handler_env"] == "app.handler"
+    assert body["cwd"] == body["task_root"]
+    assert body["arn"].endswith(f":function:{name}")
+    assert 0 < body["remaining_ms"] <= 7000
+    assert len(body["request_id"]) == 36
+
+
+def test_handler_calls_back_into_the_endpoint_with_boto3(endpoint: LocalEndpoint) -> None:
+    bucket = unique("handler-bucket")
+    client(endpoint, "s3").create_bucket(Bucket=bucket)
+    name = create_function(endpoint, USES_BOTO3)
+
+    response = invoke_json(endpoint, name, {"bucket": bucket})
+
+    assert bucket in response["Body"]
+    written = client(endpoint, "s3").get_object(Bucket=bucket, Key="from-lambda.txt")["Body"].read()
+    assert written == b"written by the handler"
+
+
+def test_handler_exception_returns_the_aws_error_shape(endpoint: LocalEndpoint) -> None:
+    name = create_function(endpoint, RAISES)
+
+    response = invoke_json(endpoint, name, {"n": 7}, LogType="Tail")
+
+    assert response["StatusCode"] == 200
+    assert response["FunctionError"] == "Unhandled"
+    body = response["Body"]
+    assert body["errorType"] == "ValueError"
+    assert body["errorMessage"] == "cannot divide 7"
+    assert any("in divide" in frame for frame in body["stackTrace"])
+    assert any("in handler" in frame for frame in body["stackTrace"])
+    log_tail = base64.b64decode(response["LogResult"]).decode()
+    assert "[ERROR] ValueError: cannot divide 7" in log_tail
+
+
+def test_a_handler_that_runs_past_its_timeout_is_stopped_with_the_aws_timeout_error(
+    endpoint: LocalEndpoint,
+) -> None:
+    name = create_function(endpoint, SLEEPS, timeout=1)
+
+    response = invoke_json(endpoint, name, {"seconds": 30}, LogType="Tail")
+
+    assert response["FunctionError"] == "Unhandled"
+    assert response["Body"]["errorType"] == "Sandbox.Timedout"
+    assert "Task timed out after 1.00 seconds" in response["Body"]["errorMessage"]
+    log_tail = base64.b64decode(response["LogResult"]).decode()
+    assert "about to sleep" in log_tail
+    assert "Status: timeout" in log_tail
+    # The timed-out environment is gone; the next call gets a fresh one that works.
+    assert invoke_json(endpoint, name, {"seconds": 0})["Body"] == "woke up"
+
+
+def test_a_runtime_that_cannot_run_here_fails_the_invoke_naming_the_runtime(endpoint: LocalEndpoint) -> None:
+    name = create_function(
+        endpoint, "exports.handler = async () => 1;", runtime="nodejs20.x", handler="app.handler"
+    )
+
+    with pytest.raises(ClientError) as raised:
+        invoke_json(endpoint, name, {})
+
+    error = raised.value.response["Error"]
+    assert error["Code"] == "InvalidRuntimeException"
+    assert "cannot run runtime nodejs20.x" in error["Message"]
+    assert name in error["Message"]
+
+
+def test_a_missing_handler_module_fails_with_import_module_error(endpoint: LocalEndpoint) -> None:
+    name = create_function(endpoint, ECHO_CONTEXT, handler="missing_module.handler")
+
+    response = invoke_json(endpoint, name, {})
+
+    assert response["FunctionError"] == "Unhandled"
+    assert response["Body"]["errorType"] == "Runtime.ImportModuleError"
+    assert "Unable to import module 'missing_module'" in response["Body"]["errorMessage"]
+
+
+def test_warm_environment_is_reused_and_a_busy_one_is_not_shared(endpoint: LocalEndpoint) -> None:
+    name = create_function(endpoint, COUNTS_CALLS)
+
+    first = invoke_json(endpoint, name)["Body"]
+    second = invoke_json(endpoint, name)["Body"]
+
+    assert (first["calls"], second["calls"]) == (1, 2)
+    assert first["pid"] == second["pid"]
+
+
+def test_updated_code_runs_in_a_fresh_environment(endpoint: LocalEndpoint) -> None:
+    name = create_function(endpoint, COUNTS_CALLS)
+    before = invoke_json(endpoint, name)["Body"]
+
+    client(endpoint, "lambda").update_function_code(
+        FunctionName=name, ZipFile=zip_sources({"app.py": "def handler(event, context):\n    return 'v2'\n"})
+    )
+
+    assert invoke_json(endpoint, name)["Body"] == "v2"
+    assert before["pid"] not in worker_pids(endpoint.port)
+
+
+def test_event_invocation_returns_202_at_once_and_runs_the_handler(endpoint: LocalEndpoint) -> None:
+    bucket = unique("async-bucket")
+    client(endpoint, "s3").create_bucket(Bucket=bucket)
+    name = create_function(endpoint, USES_BOTO3)
+
+    response = client(endpoint, "lambda").invoke(
+        FunctionName=name, InvocationType="Event", Payload=json.dumps({"bucket": bucket}).encode()
+    )
+
+    assert response["StatusCode"] == 202
+    eventually(
+        lambda: client(endpoint, "s3").get_object(Bucket=bucket, Key="from-lambda.txt"),
+        timeout=20,
+        description="the Event invocation's S3 write",
+    )
+
+
+def test_dry_run_checks_without_running_the_handler(endpoint: LocalEndpoint) -> None:
+    name = create_function(endpoint, COUNTS_CALLS)
+
+    response = client(endpoint, "lambda").invoke(FunctionName=name, InvocationType="DryRun")
+
+    assert response["StatusCode"] == 204
+    assert invoke_json(endpoint, name)["Body"]["calls"] == 1
+
+
+def test_stopping_the_endpoint_kills_its_workers() -> None:
+    local = LocalEndpoint.start()
+    try:
+        name = create_function(local, COUNTS_CALLS)
+        invoke_json(local, name)
+        assert worker_pids(local.port)
+    finally:
+        stop_and_check_workers(local)
+    assert worker_pids(local.port) == []

@@ -1,0 +1,293 @@
+"""Each trigger moto drives runs the handler with the event AWS would send; proven by what the handler
+writes back to the endpoint (an S3 object per received event)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from runner.local import LocalEndpoint
+from runner.testing.polling import eventually
+
+from .lambda_testkit import client, create_function, stop_and_check_workers, unique
+
+RECORDER = """
+import json
+import os
+import uuid
+
+import boto3
+
+s3 = boto3.client("s3")
+
+def handler(event, context):
+    s3.put_object(
+        Bucket=os.environ["RECORD_BUCKET"],
+        Key=f"{os.environ['RECORD_PREFIX']}/{uuid.uuid4().hex}.json",
+        Body=json.dumps(event),
+    )
+    if "poison" in json.dumps(event):
+        raise ValueError("poison message")
+    return {"recorded": True}
+"""
+
+# A stream handler that calls back into the endpoint (EventBridge) while the write that triggered it
+# may still be in flight: no deadlock, and the event reaches a second function through a rule.
+STREAM_TO_BUS = """
+import json
+import os
+import uuid
+
+import boto3
+
+s3 = boto3.client("s3")
+events = boto3.client("events")
+
+def handler(event, context):
+    s3.put_object(
+        Bucket=os.environ["RECORD_BUCKET"],
+        Key=f"{os.environ['RECORD_PREFIX']}/{uuid.uuid4().hex}.json",
+        Body=json.dumps(event),
+    )
+    for record in event["Records"]:
+        events.put_events(Entries=[{
+            "Source": "test.inventory",
+            "DetailType": "ItemChanged",
+            "Detail": json.dumps({"keys": record["dynamodb"]["Keys"], "change": record["eventName"]}),
+            "EventBusName": os.environ["BUS_NAME"],
+        }])
+"""
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[LocalEndpoint]:
+    local = LocalEndpoint.start()
+    yield local
+    stop_and_check_workers(local)
+
+
+@pytest.fixture
+def record_bucket(endpoint: LocalEndpoint) -> str:
+    bucket = unique("records")
+    client(endpoint, "s3").create_bucket(Bucket=bucket)
+    return bucket
+
+
+def _recorder(endpoint: LocalEndpoint, bucket: str, prefix: str, source: str = RECORDER, **env: str) -> str:
+    name = create_function(
+        endpoint, source, environment={"RECORD_BUCKET": bucket, "RECORD_PREFIX": prefix, **env}
+    )
+    return str(client(endpoint, "lambda").get_function(FunctionName=name)["Configuration"]["FunctionArn"])
+
+
+def _recorded(endpoint: LocalEndpoint, bucket: str, prefix: str) -> list[Any]:
+    s3 = client(endpoint, "s3")
+    listing = s3.list_objects_v2(Bucket=bucket, Prefix=f"{prefix}/").get("Contents", [])
+    return [json.loads(s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()) for item in listing]
+
+
+def _wait_for_events(endpoint: LocalEndpoint, bucket: str, prefix: str, count: int = 1) -> list[Any]:
+    return eventually(
+        lambda: _recorded(endpoint, bucket, prefix),
+        until=lambda events: len(events) >= count,
+        timeout=30,
+        description=f"{count} event(s) recorded under {prefix}/",
+    )
+
+
+def test_dynamodb_stream_runs_the_handler_which_can_publish_to_eventbridge(
+    endpoint: LocalEndpoint, record_bucket: str
+) -> None:
+    dynamodb, events = client(endpoint, "dynamodb"), client(endpoint, "events")
+    table = unique("inventory")
+    stream_arn = dynamodb.create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "sku", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "sku", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )["TableDescription"]["LatestStreamArn"]
+    bus = unique("bus")
+    events.create_event_bus(Name=bus)
+    events.put_rule(
+        Name=unique("rule"), EventBusName=bus, EventPattern=json.dumps({"source": ["test.inventory"]})
+    )
+    rule = events.list_rules(EventBusName=bus)["Rules"][0]["Name"]
+    bus_target = _recorder(endpoint, record_bucket, "bus")
+    events.put_targets(Rule=rule, EventBusName=bus, Targets=[{"Id": "recorder", "Arn": bus_target}])
+    stream_function = _recorder(endpoint, record_bucket, "stream", STREAM_TO_BUS, BUS_NAME=bus)
+    client(endpoint, "lambda").create_event_source_mapping(
+        EventSourceArn=stream_arn, FunctionName=stream_function, StartingPosition="TRIM_HORIZON", BatchSize=10
+    )
+
+    dynamodb.put_item(TableName=table, Item={"sku": {"S": "apple"}, "stock": {"N": "3"}})
+
+    [stream_event] = _wait_for_events(endpoint, record_bucket, "stream")
+    [record] = stream_event["Records"]
+    assert record["eventName"] == "INSERT"
+    assert record["eventSource"] == "aws:dynamodb"
+    assert record["eventSourceARN"] == stream_arn
+    assert record["awsRegion"] == endpoint.region
+    assert record["dynamodb"]["Keys"] == {"sku": {"S": "apple"}}
+    assert record["dynamodb"]["NewImage"] == {"sku": {"S": "apple"}, "stock": {"N": "3"}}
+    assert record["dynamodb"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
+    assert isinstance(record["dynamodb"]["ApproximateCreationDateTime"], int)
+    [bus_event] = _wait_for_events(endpoint, record_bucket, "bus")
+    assert bus_event["source"] == "test.inventory"
+    assert bus_event["detail"] == {"keys": {"sku": {"S": "apple"}}, "change": "INSERT"}
+    # The stream keeps its records for other readers (stock moto emptied it after pushing).
+    streams = client(endpoint, "dynamodbstreams")
+    shard = streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = streams.get_shard_iterator(
+        StreamArn=stream_arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON"
+    )
+    assert len(streams.get_records(ShardIterator=iterator["ShardIterator"])["Records"]) == 1
+
+
+def test_sqs_mapping_deletes_processed_messages_and_redelivers_failed_ones(
+    endpoint: LocalEndpoint, record_bucket: str
+) -> None:
+    sqs = client(endpoint, "sqs")
+    queue_url = sqs.create_queue(QueueName=unique("orders"), Attributes={"VisibilityTimeout": "1"})[
+        "QueueUrl"
+    ]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    function = _recorder(endpoint, record_bucket, "sqs")
+    client(endpoint, "lambda").create_event_source_mapping(
+        EventSourceArn=queue_arn, FunctionName=function, BatchSize=5
+    )
+
+    sqs.send_message(
+        QueueUrl=queue_url,
+        MessageBody="good order",
+        MessageAttributes={"priority": {"DataType": "String", "StringValue": "high"}},
+    )
+    [event] = _wait_for_events(endpoint, record_bucket, "sqs")
+    [record] = event["Records"]
+    assert record["body"] == "good order"
+    assert record["eventSource"] == "aws:sqs"
+    assert record["eventSourceARN"] == queue_arn
+    assert record["attributes"]["ApproximateReceiveCount"] == "1"
+    assert record["messageAttributes"]["priority"]["stringValue"] == "high"
+    assert record["messageAttributes"]["priority"]["dataType"] == "String"
+    eventually(lambda: _queue_is_empty(sqs, queue_url), timeout=10, description="processed message deleted")
+
+    sqs.send_message(QueueUrl=queue_url, MessageBody="poison order")
+    deliveries = _wait_for_events(endpoint, record_bucket, "sqs", count=3)
+    poison_counts = sorted(
+        int(r["attributes"]["ApproximateReceiveCount"])
+        for e in deliveries
+        for r in e["Records"]
+        if r["body"] == "poison order"
+    )
+    # Failed, so not deleted: it came back after the visibility timeout with a higher receive count.
+    assert poison_counts[:2] == [1, 2]
+    assert not _queue_is_empty(sqs, queue_url)
+
+
+def _queue_is_empty(sqs: Any, queue_url: str) -> bool:
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=queue_url,
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    return (
+        attributes["ApproximateNumberOfMessages"] == "0"
+        and attributes["ApproximateNumberOfMessagesNotVisible"] == "0"
+    )
+
+
+def test_sns_subscription_delivers_the_aws_sns_event(endpoint: LocalEndpoint, record_bucket: str) -> None:
+    sns = client(endpoint, "sns")
+    topic_arn = sns.create_topic(Name=unique("orders"))["TopicArn"]
+    function = _recorder(endpoint, record_bucket, "sns")
+    subscription_arn = sns.subscribe(TopicArn=topic_arn, Protocol="lambda", Endpoint=function)[
+        "SubscriptionArn"
+    ]
+
+    message_id = sns.publish(
+        TopicArn=topic_arn,
+        Message="order placed",
+        Subject="orders",
+        MessageAttributes={"color": {"DataType": "String", "StringValue": "blue"}},
+    )["MessageId"]
+
+    [event] = _wait_for_events(endpoint, record_bucket, "sns")
+    [record] = event["Records"]
+    assert record["EventSource"] == "aws:sns"
+    assert record["EventSubscriptionArn"] == subscription_arn
+    notification = record["Sns"]
+    assert notification["TopicArn"] == topic_arn
+    assert notification["MessageId"] == message_id
+    assert notification["Message"] == "order placed"
+    assert notification["Subject"] == "orders"
+    assert notification["Type"] == "Notification"
+    assert notification["MessageAttributes"] == {"color": {"Type": "String", "Value": "blue"}}
+
+
+def test_eventbridge_rule_delivers_the_event_and_input_path_to_lambda_targets(
+    endpoint: LocalEndpoint, record_bucket: str
+) -> None:
+    events = client(endpoint, "events")
+    rule = unique("orders-rule")
+    events.put_rule(Name=rule, EventPattern=json.dumps({"source": ["test.orders"]}))
+    whole = _recorder(endpoint, record_bucket, "eventbridge-whole")
+    detail_only = _recorder(endpoint, record_bucket, "eventbridge-detail")
+    events.put_targets(
+        Rule=rule,
+        Targets=[
+            {"Id": "whole", "Arn": whole},
+            {"Id": "detail", "Arn": detail_only, "InputPath": "$.detail"},
+        ],
+    )
+
+    entries = events.put_events(
+        Entries=[{"Source": "test.orders", "DetailType": "OrderPlaced", "Detail": json.dumps({"order": 7})}]
+    )
+
+    assert entries["FailedEntryCount"] == 0
+    [event] = _wait_for_events(endpoint, record_bucket, "eventbridge-whole")
+    assert event["id"] == entries["Entries"][0]["EventId"]
+    assert event["source"] == "test.orders"
+    assert event["detail-type"] == "OrderPlaced"
+    assert event["detail"] == {"order": 7}
+    assert event["account"] == "123456789012"
+    assert event["region"] == endpoint.region
+    assert event["time"].endswith("Z")
+    assert "ingestion-time" not in event
+    assert _wait_for_events(endpoint, record_bucket, "eventbridge-detail") == [{"order": 7}]
+
+
+def test_s3_notification_delivers_the_aws_s3_event(endpoint: LocalEndpoint, record_bucket: str) -> None:
+    s3 = client(endpoint, "s3")
+    uploads = unique("uploads")
+    s3.create_bucket(Bucket=uploads)
+    function = _recorder(endpoint, record_bucket, "s3")
+    s3.put_bucket_notification_configuration(
+        Bucket=uploads,
+        NotificationConfiguration={
+            "LambdaFunctionConfigurations": [
+                {"LambdaFunctionArn": function, "Events": ["s3:ObjectCreated:*"]}
+            ]
+        },
+    )
+
+    s3.put_object(Bucket=uploads, Key="incoming/report.csv", Body=b"a,b\n1,2\n")
+
+    [event] = _wait_for_events(endpoint, record_bucket, "s3")
+    [record] = event["Records"]
+    assert record["eventSource"] == "aws:s3"
+    assert record["eventName"] == "ObjectCreated:Put"
+    assert record["awsRegion"] == endpoint.region
+    assert record["s3"]["bucket"]["name"] == uploads
+    assert record["s3"]["bucket"]["arn"] == f"arn:aws:s3:::{uploads}"
+    assert record["s3"]["object"]["key"] == "incoming/report.csv"
+    assert record["s3"]["object"]["size"] == 8
+    assert record["s3"]["object"]["sequencer"]
+    assert record["userIdentity"]["principalId"]
+    assert record["requestParameters"]["sourceIPAddress"]
+    assert "x-amz-request-id" in record["responseElements"]
