@@ -33,7 +33,8 @@ def _failure_summary(error: Exception, verb: str) -> str:
     resource = failed_resource(error)
     if resource is None:
         return f"Stack operation failed: {failure_reason(error)}"
-    return f"The following resource(s) failed to {verb}: [{resource}]. "
+    suffix = " Rollback requested by user." if verb == "create" else ""
+    return f"The following resource(s) failed to {verb}: [{resource}].{suffix}"
 
 
 def _roll_back_create(stack: Any, error: Exception) -> None:

@@ -3,10 +3,17 @@
 moto records only stack-level events, so `cdk deploy` progress shows no resources and a failure
 names no resource. CloudFormation records every resource transition with its physical id and, on
 failure, the service's error message.
+
+moto also stamps events with the wall clock, and a whole stack is created within a millisecond, so
+many events share a (millisecond) timestamp and clients that order by it, such as the CDK CLI's
+progress display, print COMPLETE before IN_PROGRESS. In CloudFormation each event of a stack is
+later than the previous one, so events here are at least 1 ms apart.
 """
 
 from __future__ import annotations
 
+import threading
+from datetime import datetime, timedelta
 from typing import Any
 
 from runner.local.fixes.fix import Fix
@@ -17,6 +24,22 @@ from runner.local.fixes.stack_events import (
     physical_id_of,
     stack_for,
 )
+
+_EVENT_STEP = timedelta(milliseconds=1)
+_last_event_by_stack: dict[str, datetime] = {}
+_event_clock_lock = threading.Lock()
+
+
+def _strictly_later_events(original: Any) -> Any:
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        with _event_clock_lock:
+            previous = _last_event_by_stack.get(self.stack_id)
+            if previous is not None and self.timestamp < previous + _EVENT_STEP:
+                self.timestamp = previous + _EVENT_STEP
+            _last_event_by_stack[self.stack_id] = self.timestamp
+
+    return __init__
 
 
 def _is_materialized(resource_json: dict[str, Any], resources_map: Any) -> bool:
@@ -79,7 +102,9 @@ def _record_delete(original: Any) -> Any:
 
 def _install() -> None:
     from moto.cloudformation import parsing
+    from moto.cloudformation.models import Event
 
+    Event.__init__ = _strictly_later_events(Event.__init__)  # type: ignore[method-assign]
     parsing.parse_and_create_resource = _record_operation("CREATE", parsing.parse_and_create_resource)
     parsing.parse_and_update_resource = _record_operation("UPDATE", parsing.parse_and_update_resource)
     parsing.ResourceMap._delete_resource = _record_delete(parsing.ResourceMap._delete_resource)  # type: ignore[method-assign]

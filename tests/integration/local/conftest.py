@@ -1,0 +1,3 @@
+"""Fixtures shared by the tests in this folder (each helper module owns its own fixtures)."""
+
+from .cfn_testkit import fixed_endpoint, moto, stock_moto_url  # noqa: F401 - fixtures for test_fixes_*

@@ -1,0 +1,324 @@
+"""Resource types CDK templates use that stock moto breaks or skips, against stock and fixed moto."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from botocore.exceptions import ClientError
+
+from .cfn_testkit import (
+    ACCOUNT,
+    REGION,
+    Moto,
+    assert_server_error,
+    lambda_resources,
+    queue_arn,
+    receive_bodies,
+    unique,
+)
+
+
+def _queue_policy(queue_logical_id: str, principal_service: str) -> dict[str, object]:
+    """The QueuePolicy CDK generates for an SNS subscription or an EventBridge target."""
+    return {
+        "Type": "AWS::SQS::QueuePolicy",
+        "Properties": {
+            "PolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Action": "sqs:SendMessage",
+                        "Effect": "Allow",
+                        "Principal": {"Service": principal_service},
+                        "Resource": {"Fn::GetAtt": [queue_logical_id, "Arn"]},
+                    }
+                ],
+            },
+            "Queues": [{"Ref": queue_logical_id}],
+        },
+    }
+
+
+def test_rule_on_custom_bus_creates_and_delivers_to_its_queue_target(moto: Moto) -> None:
+    bus_name = unique("bus")
+    template = {
+        "Resources": {
+            "Bus": {"Type": "AWS::Events::EventBus", "Properties": {"Name": bus_name}},
+            "Queue": {"Type": "AWS::SQS::Queue"},
+            "QueuePolicy": _queue_policy("Queue", "events.amazonaws.com"),
+            "Rule": {
+                "Type": "AWS::Events::Rule",
+                "Properties": {
+                    "EventBusName": {"Ref": "Bus"},
+                    "EventPattern": {"source": ["orders"]},
+                    "State": "ENABLED",
+                    "Targets": [{"Arn": {"Fn::GetAtt": ["Queue", "Arn"]}, "Id": "Target0"}],
+                },
+            },
+        },
+        "Outputs": {"QueueUrl": {"Value": {"Ref": "Queue"}}},
+    }
+    name = unique("rule-bus")
+    if not moto.fixed:
+        assert_server_error(lambda: moto.create_stack(template, StackName=name))
+        assert moto.stack(name)["StackStatus"] == "CREATE_IN_PROGRESS"
+        return
+
+    moto.create_stack(template, StackName=name)
+    assert moto.stack(name)["StackStatus"] == "CREATE_COMPLETE"
+    rules = moto.client("events").list_rules(EventBusName=bus_name)["Rules"]
+    assert [rule["EventBusName"] for rule in rules] == [bus_name]
+    moto.client("events").put_events(
+        Entries=[{"EventBusName": bus_name, "Source": "orders", "DetailType": "placed", "Detail": "{}"}]
+    )
+    bodies = receive_bodies(moto, moto.outputs(name)["QueueUrl"])
+    assert [json.loads(body)["source"] for body in bodies] == ["orders"]
+
+
+def test_sns_subscription_to_queue_is_created_and_delivers(moto: Moto) -> None:
+    template = {
+        "Resources": {
+            "Topic": {"Type": "AWS::SNS::Topic"},
+            "Queue": {"Type": "AWS::SQS::Queue"},
+            "QueuePolicy": _queue_policy("Queue", "sns.amazonaws.com"),
+            "Subscription": {
+                "Type": "AWS::SNS::Subscription",
+                "Properties": {
+                    "Protocol": "sqs",
+                    "TopicArn": {"Ref": "Topic"},
+                    "Endpoint": {"Fn::GetAtt": ["Queue", "Arn"]},
+                    "RawMessageDelivery": True,
+                },
+                "DependsOn": ["QueuePolicy"],
+            },
+        },
+        "Outputs": {"TopicArn": {"Value": {"Ref": "Topic"}}, "QueueUrl": {"Value": {"Ref": "Queue"}}},
+    }
+    name = unique("sns-sqs")
+    moto.create_stack(template, StackName=name)
+    outputs = moto.outputs(name)
+    sns = moto.client("sns")
+    subscriptions = sns.list_subscriptions_by_topic(TopicArn=outputs["TopicArn"])["Subscriptions"]
+    sns.publish(TopicArn=outputs["TopicArn"], Message="order-1")
+    bodies = receive_bodies(moto, outputs["QueueUrl"])
+    if not moto.fixed:
+        assert subscriptions == []
+        assert bodies == []
+        return
+
+    assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions] == [
+        ("sqs", queue_arn(outputs["QueueUrl"]))
+    ]
+    assert moto.physical_id(name, "Subscription") == subscriptions[0]["SubscriptionArn"]
+    assert bodies == ["order-1"]
+
+
+def test_sns_subscription_to_lambda_is_created(moto: Moto) -> None:
+    template = {
+        "Resources": {
+            **lambda_resources("def handler(event, context):\n    return None\n"),
+            "Topic": {"Type": "AWS::SNS::Topic"},
+            "Subscription": {
+                "Type": "AWS::SNS::Subscription",
+                "Properties": {
+                    "Protocol": "lambda",
+                    "TopicArn": {"Ref": "Topic"},
+                    "Endpoint": {"Fn::GetAtt": ["Handler", "Arn"]},
+                },
+            },
+        },
+        "Outputs": {
+            "TopicArn": {"Value": {"Ref": "Topic"}},
+            "FunctionArn": {"Value": {"Fn::GetAtt": ["Handler", "Arn"]}},
+        },
+    }
+    name = unique("sns-lambda")
+    moto.create_stack(template, StackName=name)
+    outputs = moto.outputs(name)
+    subscriptions = moto.client("sns").list_subscriptions_by_topic(TopicArn=outputs["TopicArn"])[
+        "Subscriptions"
+    ]
+    if not moto.fixed:
+        assert subscriptions == []
+        return
+    assert [(s["Protocol"], s["Endpoint"]) for s in subscriptions] == [("lambda", outputs["FunctionArn"])]
+
+
+def test_queue_policy_is_a_stack_resource_that_sets_and_clears_the_policy(moto: Moto) -> None:
+    template = {
+        "Resources": {
+            "Queue": {"Type": "AWS::SQS::Queue"},
+            "QueuePolicy": _queue_policy("Queue", "sns.amazonaws.com"),
+        },
+        "Outputs": {"QueueUrl": {"Value": {"Ref": "Queue"}}},
+    }
+    name = unique("queue-policy")
+    moto.create_stack(template, StackName=name)
+    sqs = moto.client("sqs")
+    queue_url = sqs.get_queue_url(QueueName=moto.outputs(name)["QueueUrl"].rsplit("/", 1)[-1])["QueueUrl"]
+    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["Policy"]).get("Attributes", {})
+    listed = [resource.get("LogicalResourceId") for resource in moto.resources(name)]
+    if not moto.fixed:
+        assert "QueuePolicy" not in listed
+        assert "Policy" not in attributes
+        return
+
+    assert "QueuePolicy" in listed
+    assert moto.physical_id(name, "QueuePolicy")
+    policy = json.loads(attributes["Policy"])
+    assert policy["Statement"][0]["Principal"] == {"Service": "sns.amazonaws.com"}
+
+    # Removing the policy from the template removes it from the queue, and leaves the queue.
+    moto.client("cloudformation").update_stack(
+        StackName=name,
+        TemplateBody=json.dumps(
+            {"Resources": {"Queue": template["Resources"]["Queue"]}, "Outputs": template["Outputs"]}
+        ),
+    )
+    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["Policy"]).get("Attributes", {})
+    assert moto.stack(name)["StackStatus"] == "UPDATE_COMPLETE"
+    assert "Policy" not in attributes
+
+
+def test_topic_policy_sets_the_topic_access_policy(moto: Moto) -> None:
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "events.amazonaws.com"},
+                "Action": "sns:Publish",
+                "Resource": {"Ref": "Topic"},
+                "Sid": "0",
+            }
+        ],
+    }
+    template = {
+        "Resources": {
+            "Topic": {"Type": "AWS::SNS::Topic"},
+            "TopicPolicy": {
+                "Type": "AWS::SNS::TopicPolicy",
+                "Properties": {"PolicyDocument": document, "Topics": [{"Ref": "Topic"}]},
+            },
+        },
+        "Outputs": {"TopicArn": {"Value": {"Ref": "Topic"}}},
+    }
+    name = unique("topic-policy")
+    moto.create_stack(template, StackName=name)
+    topic_arn = moto.outputs(name)["TopicArn"]
+    policy = json.loads(moto.client("sns").get_topic_attributes(TopicArn=topic_arn)["Attributes"]["Policy"])
+    principals = [statement["Principal"] for statement in policy["Statement"]]
+    if not moto.fixed:
+        assert principals == [{"AWS": "*"}]  # moto's default topic policy
+        return
+    assert principals == [{"Service": "events.amazonaws.com"}]
+    assert policy["Statement"][0]["Resource"] == topic_arn
+    assert "TopicPolicy" in [resource["LogicalResourceId"] for resource in moto.resources(name)]
+
+
+ENFORCE_SSL_STATEMENT = {
+    "Action": "s3:*",
+    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    "Effect": "Deny",
+    "Principal": {"AWS": "*"},
+}
+
+
+def test_bucket_policy_is_put_on_the_bucket(moto: Moto) -> None:
+    template = {
+        "Resources": {
+            "Bucket": {"Type": "AWS::S3::Bucket"},
+            "BucketPolicy": {
+                "Type": "AWS::S3::BucketPolicy",
+                "Properties": {
+                    "Bucket": {"Ref": "Bucket"},
+                    "PolicyDocument": {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                **ENFORCE_SSL_STATEMENT,
+                                "Resource": [
+                                    {"Fn::GetAtt": ["Bucket", "Arn"]},
+                                    {"Fn::Join": ["", [{"Fn::GetAtt": ["Bucket", "Arn"]}, "/*"]]},
+                                ],
+                            }
+                        ],
+                    },
+                },
+            },
+        },
+        "Outputs": {"BucketName": {"Value": {"Ref": "Bucket"}}},
+    }
+    name = unique("bucket-policy")
+    moto.create_stack(template, StackName=name)
+    bucket = moto.outputs(name)["BucketName"]
+    s3 = moto.client("s3")
+    if not moto.fixed:
+        with pytest.raises(ClientError, match="NoSuchBucketPolicy"):
+            s3.get_bucket_policy(Bucket=bucket)
+        return
+    policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+    assert policy["Statement"][0]["Resource"][0] == f"arn:aws:s3:::{bucket}"
+    # The enforce-SSL Deny must not lock the stack's own tools out (see the next test).
+    s3.put_object(Bucket=bucket, Key="k", Body=b"v")
+    moto.client("cloudformation").delete_stack(StackName=name)
+    s3.delete_object(Bucket=bucket, Key="k")
+
+
+def test_enforce_ssl_bucket_policy_does_not_deny_every_request(moto: Moto) -> None:
+    bucket = unique("ssl-only")
+    s3 = moto.client("s3")
+    s3.create_bucket(Bucket=bucket)
+    statement = {**ENFORCE_SSL_STATEMENT, "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]}
+    s3.put_bucket_policy(
+        Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+    )
+    if not moto.fixed:
+        with pytest.raises(ClientError) as denied:
+            s3.put_object(Bucket=bucket, Key="asset.zip", Body=b"zip")
+        assert denied.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+        return
+    s3.put_object(Bucket=bucket, Key="asset.zip", Body=b"zip")
+    assert s3.get_object(Bucket=bucket, Key="asset.zip")["Body"].read() == b"zip"
+
+
+def test_cdk_metadata_is_a_listed_resource_with_a_physical_id(moto: Moto) -> None:
+    template = {
+        "Resources": {
+            "Queue": {"Type": "AWS::SQS::Queue"},
+            "CDKMetadata": {"Type": "AWS::CDK::Metadata", "Properties": {"Analytics": "v2:deflate64:H4sI"}},
+        }
+    }
+    name = unique("cdk-metadata")
+    stack_id = moto.create_stack(template, StackName=name)
+    resources = moto.resources(name)
+    if not moto.fixed:
+        assert {resource.get("LogicalResourceId") for resource in resources} == {"Queue", None}
+        return
+    metadata = [resource for resource in resources if resource["LogicalResourceId"] == "CDKMetadata"]
+    assert [resource["ResourceType"] for resource in metadata] == ["AWS::CDK::Metadata"]
+    assert metadata[0]["PhysicalResourceId"]
+    moto.client("cloudformation").delete_stack(StackName=name)
+    assert moto.stack(stack_id)["StackStatus"] == "DELETE_COMPLETE"
+
+
+def test_resources_with_a_false_condition_are_not_listed(moto: Moto) -> None:
+    template = {
+        "Conditions": {"Never": {"Fn::Equals": ["a", "b"]}},
+        "Resources": {
+            "Queue": {"Type": "AWS::SQS::Queue"},
+            "Unused": {"Type": "AWS::SQS::Queue", "Condition": "Never"},
+        },
+    }
+    name = unique("conditions")
+    moto.create_stack(template, StackName=name)
+    listed = [resource.get("LogicalResourceId") for resource in moto.resources(name)]
+    if not moto.fixed:
+        assert sorted(listed, key=str) == sorted(["Queue", None], key=str)
+        return
+    assert listed == ["Queue"]
+
+
+def test_account_and_region_constants_match_the_endpoint() -> None:
+    assert (ACCOUNT, REGION) == ("123456789012", "us-east-1")
