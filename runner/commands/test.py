@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-HELP = "run shard i of N of the app's tests with the stack outputs injected; JUnit + plan to results/"
+HELP = "run shard i of N of the app's tests with the stack outputs injected (pytest args after --)"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -37,9 +37,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--results-dir", type=Path, default=Path("results"), help="JUnit and plan output (default: results)"
     )
-    parser.add_argument(
-        "pytest_args", nargs=argparse.REMAINDER, help="after `--`: extra arguments for pytest"
-    )
+    # Arguments after a bare `--` reach execute() as args.passthrough (split off in runner.cli.main).
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -53,7 +51,7 @@ def execute(args: argparse.Namespace) -> int:
     record = args.record or default_record_file(os.environ, args.work_dir)
     if record is None:
         print("No deployment record found: tests run without stack outputs (`stack` fixture unavailable).")
-    pytest_args = tuple(arg for arg in args.pytest_args if arg != "--")
+    pytest_args = tuple(getattr(args, "passthrough", ()))
     request = ShardRequest(
         shard=shard,
         app_dir=args.app_dir,
