@@ -1,0 +1,238 @@
+"""Merging shard results and proving every planned test reported exactly once."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from runner.junit import ProblemKind, merge_results
+from runner.junit.nodeid import NodeIdResolver, mangle
+from runner.junit.timings import merged_store
+from runner.shard_plan import PlanSlice
+from runner.sharding import ShardSpec, plan_hash
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "junit"
+
+
+def case_xml(nodeid: str, outcome: str = "passed", seconds: float = 0.5) -> str:
+    classname, name = mangle(nodeid)
+    body = {
+        "passed": "",
+        "failed": f'<failure message="assert 1 == 2">{nodeid.split("::")[0]}:7: AssertionError</failure>',
+        "error": '<error message="fixture broke">boom</error>',
+        "skipped": '<skipped message="later"/>',
+    }[outcome]
+    return f'<testcase classname="{classname}" name="{name}" time="{seconds}">{body}</testcase>'
+
+
+def write_shard(directory: Path, index: int, cases: list[str]) -> None:
+    (directory / f"shard-{index}.xml").write_text(
+        '<?xml version="1.0" encoding="utf-8"?><testsuites name="pytest tests">'
+        '<testsuite name="pytest" timestamp="2026-11-21T06:00:00+00:00" time="3.0">'
+        + "".join(cases)
+        + "</testsuite></testsuites>",
+        encoding="utf-8",
+    )
+
+
+def write_plans(directory: Path, shards: list[list[str]], hash_override: str | None = None) -> None:
+    digest = hash_override or plan_hash(shards)
+    total = sum(len(nodeids) for nodeids in shards)
+    for index, nodeids in enumerate(shards, 1):
+        PlanSlice(ShardSpec(index, len(shards)), digest, total, tuple(nodeids), 1.0, "none").write(
+            directory / f"shard-{index}.plan.json"
+        )
+
+
+PLAN = [
+    ["tests/test_a.py::test_one", "tests/test_a.py::TestGroup::test_two[x-1]"],
+    ["tests/test_b.py::test_three", "tests/sub/test_c.py::test_four[a.b]"],
+    ["tests/test_d.py::test_five"],
+]
+
+
+def all_passing(directory: Path) -> None:
+    write_plans(directory, PLAN)
+    for index, nodeids in enumerate(PLAN, 1):
+        write_shard(directory, index, [case_xml(nodeid) for nodeid in nodeids])
+
+
+def test_complete_passing_shards_merge_without_problems(tmp_path: Path) -> None:
+    all_passing(tmp_path)
+    merged = merge_results(tmp_path)
+    assert merged.counts.total == 5
+    assert merged.counts.passed == 5
+    assert merged.problems == ()
+    assert not merged.failed
+    assert merged.planned_total == 5
+    assert merged.shard_total == 3
+    assert set(merged.durations_by_nodeid) == {nodeid for shard in PLAN for nodeid in shard}
+    assert [summary.shard_index for summary in merged.files] == [1, 2, 3]
+
+
+def test_a_missing_shard_fails_the_run_and_names_the_shard(tmp_path: Path) -> None:
+    all_passing(tmp_path)
+    (tmp_path / "shard-2.xml").unlink()
+    merged = merge_results(tmp_path)
+    assert merged.failed
+    (problem,) = merged.problems
+    assert problem.kind is ProblemKind.MISSING_SHARD
+    assert problem.subject == "shard 2/3"
+    assert "2 planned tests did not report" in problem.detail
+
+
+def test_a_shard_missing_without_any_plan_is_found_from_the_expected_count(tmp_path: Path) -> None:
+    write_shard(tmp_path, 1, [case_xml("tests/test_a.py::test_one")])
+    merged = merge_results(tmp_path, expected_shards=2)
+    assert [problem.subject for problem in merged.problems] == ["shard 2/2"]
+    assert merged.failed
+
+
+def test_no_results_at_all_is_a_failure(tmp_path: Path) -> None:
+    merged = merge_results(tmp_path / "nothing-here")
+    assert merged.failed
+    assert merged.problems[0].kind is ProblemKind.MISSING_SHARD
+
+
+def test_a_planned_test_that_did_not_report_is_a_failure(tmp_path: Path) -> None:
+    write_plans(tmp_path, PLAN)
+    write_shard(tmp_path, 1, [case_xml(PLAN[0][0])])
+    write_shard(tmp_path, 2, [case_xml(nodeid) for nodeid in PLAN[1]])
+    write_shard(tmp_path, 3, [case_xml(nodeid) for nodeid in PLAN[2]])
+    merged = merge_results(tmp_path)
+    assert merged.failed
+    assert [(p.kind, p.subject) for p in merged.problems] == [(ProblemKind.MISSING_TEST, PLAN[0][1])]
+
+
+def test_a_test_reported_by_two_shards_is_a_duplicate(tmp_path: Path) -> None:
+    all_passing(tmp_path)
+    write_shard(tmp_path, 3, [case_xml(PLAN[2][0]), case_xml(PLAN[0][0])])
+    merged = merge_results(tmp_path)
+    kinds = {(problem.kind, problem.subject) for problem in merged.problems}
+    assert (ProblemKind.DUPLICATE_TEST, PLAN[0][0]) in kinds
+    assert (ProblemKind.UNPLANNED_TEST, PLAN[0][0]) in kinds
+    assert merged.failed
+
+
+def test_a_test_repeated_apart_in_one_file_is_a_duplicate_not_a_rerun(tmp_path: Path) -> None:
+    write_shard(tmp_path, 1, [case_xml("tests/test_a.py::test_one"), case_xml("tests/test_a.py::test_two"),
+                              case_xml("tests/test_a.py::test_one")])  # fmt: skip
+    merged = merge_results(tmp_path)
+    assert [(p.kind, p.subject) for p in merged.problems] == [
+        (ProblemKind.DUPLICATE_TEST, "tests/test_a.py::test_one")
+    ]
+
+
+def test_reruns_count_once_and_a_final_pass_after_a_retry_is_flaky(tmp_path: Path) -> None:
+    shutil.copy(FIXTURES / "rerun_pytest.xml", tmp_path / "shard-1.xml")
+    merged = merge_results(tmp_path)
+    assert merged.problems == ()
+    assert merged.counts.total == 3
+    assert merged.counts.flaky == 2
+    assert merged.counts.failed == 1
+    assert merged.failures[0].attempts == 2
+
+
+@pytest.mark.parametrize("bad", ["truncated.xml", "malformed.xml", "xxe.xml", "billion_laughs.xml"])
+def test_an_unreadable_shard_is_an_error_entry_while_the_others_still_report(
+    tmp_path: Path, bad: str
+) -> None:
+    all_passing(tmp_path)
+    shutil.copy(FIXTURES / bad, tmp_path / "shard-2.xml")
+    merged = merge_results(tmp_path)
+    assert merged.failed
+    assert merged.counts.passed == 3  # shards 1 and 3; nothing half-counted from shard 2
+    (problem,) = merged.problems
+    assert problem.kind is ProblemKind.UNREADABLE_FILE
+    assert problem.subject == "shard-2.xml"
+    errors = {summary.shard_index: summary.error for summary in merged.files}
+    assert errors[1] is None
+    assert errors[3] is None
+    assert errors[2]
+
+
+def test_plans_from_different_runs_are_reported(tmp_path: Path) -> None:
+    all_passing(tmp_path)
+    write_plans(tmp_path, [PLAN[0], PLAN[1], PLAN[2]], hash_override="other-run")
+    PlanSlice(ShardSpec(1, 3), "first-run", 5, tuple(PLAN[0]), 1.0, "none").write(
+        tmp_path / "shard-1.plan.json"
+    )
+    merged = merge_results(tmp_path)
+    assert any(problem.kind is ProblemKind.PLAN_MISMATCH for problem in merged.problems)
+
+
+def test_failures_beyond_the_limit_are_counted_not_kept(tmp_path: Path) -> None:
+    nodeids = [f"tests/test_many.py::test_{index}" for index in range(40)]
+    write_shard(tmp_path, 1, [case_xml(nodeid, "failed") for nodeid in nodeids])
+    merged = merge_results(tmp_path, max_failures=5)
+    assert merged.counts.failed == 40
+    assert len(merged.failures) == 5
+    assert merged.failures_not_kept == 35
+    assert merged.failures[0].file == "tests/test_many.py"
+    assert merged.failures[0].line == 7
+
+
+def test_problems_beyond_the_limit_are_counted_by_kind(tmp_path: Path) -> None:
+    planned = [f"tests/test_p.py::test_{index}" for index in range(30)]
+    write_plans(tmp_path, [planned])
+    write_shard(tmp_path, 1, [])
+    merged = merge_results(tmp_path, max_problems=4)
+    assert len(merged.problems) == 4
+    assert merged.problem_count(ProblemKind.MISSING_TEST) == 30
+
+
+def test_other_producers_get_classname_and_name_as_identity(tmp_path: Path) -> None:
+    for name in ("jest_junit.xml", "surefire.xml", "xunit_net.xml"):
+        shutil.copy(FIXTURES / name, tmp_path / name)
+    merged = merge_results(tmp_path)
+    assert "reservations rejects duplicates" in merged.durations_by_nodeid
+    assert "com.example.shop.ReservationTest::rejectsDuplicate" in merged.durations_by_nodeid
+    assert "Shop.Tests.ReservationTests::RejectsDuplicate" in merged.durations_by_nodeid
+    jest_failure = next(f for f in merged.failures if f.nodeid == "reservations rejects duplicates")
+    assert jest_failure.file == "/home/runner/work/shop/shop/test/reservations.test.ts"
+    assert jest_failure.line == 42
+
+
+def test_pytest_names_map_back_to_node_ids_without_plans() -> None:
+    resolver = NodeIdResolver()
+    assert (
+        resolver.resolve("tests.test_x.TestC", "test_y[p.q]", None, True)
+        == "tests/test_x.py::TestC::test_y[p.q]"
+    )
+    assert resolver.resolve("tests.test_x", "test_z", None, True) == "tests/test_x.py::test_z"
+    assert resolver.resolve("test_x", "test_z", "test_x.py", False) == "test_x.py::test_z"
+
+
+node_part = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_0123456789", min_size=1, max_size=8)
+param = st.text(alphabet="abc01.-:/[] ", max_size=10)
+
+
+@given(
+    directories=st.lists(st.sampled_from(["tests", "sub.pkg", "a-b", "x"]), min_size=0, max_size=3),
+    module=node_part,
+    classes=st.lists(node_part.map(str.capitalize), max_size=2),
+    name=node_part,
+    parameter=st.none() | param,
+)
+def test_planned_node_ids_always_resolve_exactly(
+    directories: list[str], module: str, classes: list[str], name: str, parameter: str | None
+) -> None:
+    nodeid = "::".join(["/".join([*directories, f"test_{module}.py"]), *classes, f"test_{name}"])
+    if parameter is not None:
+        nodeid += f"[{parameter}]"
+    decoy = nodeid.replace(".py", "/Decoy.py", 1)
+    resolver = NodeIdResolver([decoy, nodeid])
+    classname, test_name = mangle(nodeid)
+    assert resolver.resolve(classname, test_name, None, True) == nodeid
+
+
+def test_durations_store_keeps_lost_planned_tests_and_drops_stale_ones() -> None:
+    previous = {"t::kept": 4.0, "t::stale": 9.0, "t::rerun": 1.0}
+    this_run = {"t::rerun": 2.5, "t::new": 0.2}
+    store = merged_store(previous, this_run, {"t::kept", "t::rerun", "t::new"})
+    assert store == {"t::kept": 4.0, "t::rerun": 2.5, "t::new": 0.2}
+    assert merged_store(previous, this_run, None) == this_run
