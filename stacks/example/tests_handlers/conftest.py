@@ -8,36 +8,13 @@ import json
 import sys
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import boto3
 import pytest
+from handler_env import FUNCTIONS_DIR, LOW_STOCK_THRESHOLD, Handlers, LocalResources
 
 from runner.local import LocalEndpoint
-
-FUNCTIONS_DIR = Path(__file__).resolve().parent.parent / "functions"
-LOW_STOCK_THRESHOLD = 5
-
-
-@dataclass(frozen=True)
-class LocalResources:
-    inventory_table: str
-    reservations_table: str
-    bus_name: str
-    downstream_queue_url: str
-    alerts_queue_url: str
-    topic_arn: str
-
-
-@dataclass(frozen=True)
-class Handlers:
-    reserve: ModuleType
-    update_stock: ModuleType
-    publisher: ModuleType
-    seed_stock: ModuleType
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 import boto3
-from conftest import LOW_STOCK_THRESHOLD, Handlers, LocalResources
+from handler_env import LOW_STOCK_THRESHOLD, Handlers, LocalResources
 
 
 def _stream_records(table_name: str, key_name: str, key_value: str) -> list[dict[str, Any]]:

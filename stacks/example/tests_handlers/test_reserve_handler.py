@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 import boto3
-from conftest import Handlers, LocalResources
+from handler_env import Handlers, LocalResources
 
 
 def _available(resources: LocalResources, sku: str) -> int:

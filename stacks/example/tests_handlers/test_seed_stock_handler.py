@@ -11,7 +11,7 @@ from typing import Any
 
 import boto3
 import pytest
-from conftest import Handlers, LocalResources
+from handler_env import Handlers, LocalResources
 
 
 class _ResponseCatcher(BaseHTTPRequestHandler):

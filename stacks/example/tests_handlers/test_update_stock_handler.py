@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 import boto3
-from conftest import Handlers, LocalResources
+from handler_env import Handlers, LocalResources
 
 
 def _item(resources: LocalResources, sku: str) -> dict[str, int]:
