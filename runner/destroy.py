@@ -12,10 +12,11 @@ from runner.errors import DestroyError
 from runner.guard import require_ownership
 from runner.leftovers import Leftover
 from runner.naming import belongs_to
-from runner.stacks import EventFeed, StackEvent, StackPhase, StackResource, Stacks, StackState
+from runner.stacks import EventFeed, StackEvent, StackPhase, Stacks, StackState
 
 BUCKET = "AWS::S3::Bucket"
 FUNCTION = "AWS::Lambda::Function"
+STACK = "AWS::CloudFormation::Stack"
 DELETE_ATTEMPTS = 4
 WAIT_TIMEOUT_SECONDS = 1800.0
 
@@ -94,20 +95,30 @@ class Destroyer:
         functions = [
             item.physical_id for item in resources if item.resource_type == FUNCTION and item.physical_id
         ]
+        physical_ids = {item.logical_id: item.physical_id for item in resources}
         backoff = 2.0
         for attempt in range(1, DELETE_ATTEMPTS + 1):
             self._echo(f"{name}: deleting (attempt {attempt}/{DELETE_ATTEMPTS})")
+            failed: dict[str, StackEvent] = {}
+
+            def show(event: StackEvent, failed: dict[str, StackEvent] = failed) -> None:
+                self._print(event)
+                if event.status == "DELETE_FAILED" and event.resource_type != STACK:
+                    failed[event.logical_id] = event
+
             self._stacks.delete(name)
-            settled = self._stacks.wait_until_settled(name, feed, self._print, self._wait_timeout)
+            settled = self._stacks.wait_until_settled(name, feed, show, self._wait_timeout)
             if settled is None or settled.status == "DELETE_COMPLETE":
                 break
-            blocked = [item for item in self._stacks.resources(name) if item.status == "DELETE_FAILED"]
-            self._echo(f"{name}: {settled.status}: {self._describe(blocked) or settled.status_reason}")
-            self._unblock(blocked)
+            blockers = "; ".join(
+                f"{event.logical_id} ({event.resource_type}): {event.reason}" for event in failed.values()
+            )
+            self._echo(f"{name}: {settled.status}: {blockers or settled.status_reason}")
+            self._unblock(list(failed.values()), physical_ids)
             if attempt == DELETE_ATTEMPTS:
                 raise DestroyError(
                     f"stack {name} is still {settled.status} after {DELETE_ATTEMPTS} attempts: "
-                    f"{self._describe(blocked) or settled.status_reason}"
+                    f"{blockers or settled.status_reason}"
                 )
             self._sleep(backoff)
             backoff *= 2
@@ -115,17 +126,14 @@ class Destroyer:
             self._echo(f"{name}: deleted log group {group}")
         self._echo(f"{name}: deleted")
 
-    def _unblock(self, blocked: list[StackResource]) -> None:
-        for item in blocked:
-            if item.resource_type == BUCKET and item.physical_id:
-                count = self._buckets.empty(item.physical_id)
-                self._echo(f"  emptied bucket {item.physical_id} ({count} object versions)")
-
-    @staticmethod
-    def _describe(blocked: list[StackResource]) -> str:
-        return "; ".join(
-            f"{item.logical_id} ({item.resource_type}): {item.reason or 'DELETE_FAILED'}" for item in blocked
-        )
+    def _unblock(self, failed: list[StackEvent], physical_ids: dict[str, str]) -> None:
+        """Empty the buckets that failed to delete; other failures (exports in use, dependencies
+        still draining) usually clear by themselves, so they are simply retried."""
+        for event in failed:
+            bucket = event.physical_id or physical_ids.get(event.logical_id, "")
+            if event.resource_type == BUCKET and bucket:
+                count = self._buckets.empty(bucket)
+                self._echo(f"  emptied bucket {bucket} ({count} object versions)")
 
     def _print(self, event: StackEvent) -> None:
         self._echo(event.line())

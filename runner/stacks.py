@@ -58,6 +58,7 @@ class StackEvent:
     resource_type: str
     status: str
     reason: str
+    physical_id: str = ""
 
     def line(self) -> str:
         reason = f"  {self.reason}" if self.reason else ""
@@ -184,6 +185,7 @@ class Stacks:
                     resource_type=item.get("ResourceType", ""),
                     status=item.get("ResourceStatus", ""),
                     reason=item.get("ResourceStatusReason", ""),
+                    physical_id=item.get("PhysicalResourceId", ""),
                 )
             )
         return sorted(fresh, key=lambda event: event.timestamp)
