@@ -1,0 +1,84 @@
+"""warm() against handlers the embedded endpoint really runs (host-process Lambda)."""
+
+from __future__ import annotations
+
+import io
+import json
+import textwrap
+import zipfile
+
+import pytest
+from defusedxml import ElementTree
+
+from runner.testing.warmup import warm
+
+HANDLER = """
+import time
+time.sleep(0.05)  # module import work: the cold start's Init Duration
+
+def handler(event, context):
+    return {"ok": True}
+"""
+
+
+@pytest.fixture
+def function_name(aws, unique_name):
+    role = aws("iam").create_role(
+        RoleName=unique_name("role"),
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "lambda.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            }
+        ),
+    )["Role"]["Arn"]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("app.py", textwrap.dedent(HANDLER))
+    name = unique_name("warm")
+    aws("lambda").create_function(
+        FunctionName=name, Runtime="python3.12", Role=role, Handler="app.handler",
+        Code={"ZipFile": buffer.getvalue()}, Timeout=10, MemorySize=128,
+    )  # fmt: skip
+    return name
+
+
+def test_warm_reports_the_cold_start_once_then_a_warm_environment(aws, function_name):
+    cold = warm(aws("lambda"), aws("logs"), function_name, timeout=30)
+    assert cold.function_error is None
+    assert cold.attempts >= 1
+    assert cold.report is not None
+    assert cold.cold_start_ms is not None
+    assert cold.cold_start_ms >= 50
+    again = warm(aws("lambda"), aws("logs"), function_name, timeout=30)
+    assert again.report is not None
+    assert again.report.request_id != cold.report.request_id
+    assert again.cold_start_ms is None
+
+
+def test_warm_gives_up_with_the_last_error_when_the_function_never_answers(aws):
+    with pytest.raises(
+        AssertionError, match=r"function missing-fn to answer did not pass within 1s: .*ResourceNotFound"
+    ):
+        warm(aws("lambda"), aws("logs"), "missing-fn", timeout=1)
+
+
+def test_the_warm_fixture_records_the_cold_start_as_a_junit_property(pytester, record_for, function_name):
+    record = record_for({"FunctionName": function_name})
+    pytester.makepyfile(
+        """
+        def test_warm_up(stack, warm):
+            result = warm(stack["FunctionName"])
+            assert result.cold_start_ms
+        """
+    )
+    junit = pytester.path / "junit.xml"
+    pytester.runpytest(f"--spt-record={record}", f"--junitxml={junit}").assert_outcomes(passed=1)
+    properties = {p.get("name"): p.get("value") for p in ElementTree.parse(junit).getroot().iter("property")}
+    assert float(properties[f"cold_start_ms.{function_name}"]) >= 50
