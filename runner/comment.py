@@ -59,11 +59,14 @@ class GithubConnection:
 
     def client(self) -> Github:
         from github import Auth, Github, GithubRetry
+        from urllib3.util.retry import Retry
 
         retry = GithubRetry(
             total=self.retries,
             backoff_factor=self.backoff_seconds,
             secondary_rate_wait=self.secondary_rate_wait,
+            # PATCH (edit) is idempotent; a retried POST can duplicate, which upsert cleans up.
+            allowed_methods=Retry.DEFAULT_ALLOWED_METHODS | {"GET", "POST", "PATCH"},
         )
         return Github(
             auth=Auth.Token(self.token),
