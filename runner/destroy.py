@@ -114,26 +114,30 @@ class Destroyer:
                 f"{event.logical_id} ({event.resource_type}): {event.reason}" for event in failed.values()
             )
             self._echo(f"{name}: {settled.status}: {blockers or settled.status_reason}")
-            self._unblock(list(failed.values()), physical_ids)
+            emptied = self._unblock(list(failed.values()), physical_ids)
             if attempt == DELETE_ATTEMPTS:
                 raise DestroyError(
                     f"stack {name} is still {settled.status} after {DELETE_ATTEMPTS} attempts: "
                     f"{blockers or settled.status_reason}"
                 )
-            self._sleep(backoff)
-            backoff *= 2
+            if not emptied:  # nothing we fixed: give CloudFormation time before the next try
+                self._sleep(backoff)
+                backoff *= 2
         for group in self._log_groups.delete_for_functions(functions):
             self._echo(f"{name}: deleted log group {group}")
         self._echo(f"{name}: deleted")
 
-    def _unblock(self, failed: list[StackEvent], physical_ids: dict[str, str]) -> None:
-        """Empty the buckets that failed to delete; other failures (exports in use, dependencies
-        still draining) usually clear by themselves, so they are simply retried."""
+    def _unblock(self, failed: list[StackEvent], physical_ids: dict[str, str]) -> int:
+        """Empty the buckets that failed to delete; returns how many. Other failures (exports in
+        use, dependencies still draining) usually clear by themselves, so they are retried."""
+        emptied = 0
         for event in failed:
             bucket = event.physical_id or physical_ids.get(event.logical_id, "")
             if event.resource_type == BUCKET and bucket:
                 count = self._buckets.empty(bucket)
                 self._echo(f"  emptied bucket {bucket} ({count} object versions)")
+                emptied += 1
+        return emptied
 
     def _print(self, event: StackEvent) -> None:
         self._echo(event.line())
