@@ -30,7 +30,8 @@ def test_run_local_on_the_example_app_passes_and_leaves_nothing(tmp_path):
     )
     output = completed.stdout + completed.stderr
     assert completed.returncode == 0, output
-    assert " passed" in output and " failed" not in output
+    assert " passed" in output
+    assert " failed" not in output
     assert "destroyed 1 stack(s), 0 leftovers" in output
     assert "Total wall time" in output
     assert "CREATE_COMPLETE" in output  # stack events were streamed
