@@ -82,7 +82,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """A clear usage error before any test runs when tests need a stack and none is named."""
-    if not any(_STACK_FIXTURES.intersection(getattr(item, "fixturenames", ())) for item in session.items):
+    if not any(_uses_stack_fixture(item) for item in session.items):
         return
     settings = _settings(session.config)
     if settings.record_file is None and not settings.stack_names:
@@ -90,6 +90,21 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             "these tests use the `stack` fixture but no stack is known: pass --spt-record PATH "
             "(or set SPT_RECORD_FILE) or --spt-stack-name NAME (or SPT_STACK_NAMES)"
         )
+
+
+def _uses_stack_fixture(item: pytest.Item) -> bool:
+    """True when the item requests one of this plugin's stack fixtures; a project fixture that happens
+    to be called `stack` overrides ours and needs nothing from us."""
+    wanted = _STACK_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+    if not wanted:
+        return False
+    fixture_info = getattr(item, "_fixtureinfo", None)
+    definitions = getattr(fixture_info, "name2fixturedefs", {})
+    for name in wanted:
+        chosen = definitions.get(name)
+        if chosen and getattr(chosen[-1].func, "__module__", None) == __name__:
+            return True
+    return False
 
 
 def _settings(config: pytest.Config) -> PluginSettings:
@@ -123,10 +138,11 @@ def spt_run_id(pytestconfig: pytest.Config) -> str:
 def stack(pytestconfig: pytest.Config) -> StackContext:
     """Outputs, stack names, region and boto3 clients of the deployed PR stack(s)."""
     from runner.errors import RunnerError
-    from runner.testing.stack import stack_from_names, stack_from_record
+    from runner.testing.stack import require_source, stack_from_names, stack_from_record
 
     settings = _settings(pytestconfig)
     try:
+        require_source(settings.record_file, settings.stack_names)
         if settings.record_file is not None:
             return stack_from_record(settings.record_file, _run_id(pytestconfig), os.environ)
         return stack_from_names(settings.stack_names, _run_id(pytestconfig), os.environ)

@@ -136,3 +136,16 @@ def test_without_a_run_id_each_session_gets_a_fresh_one(pytester):
     run_ids = re.findall(r"RUN=(local-[0-9a-f]+)", first + second)
     assert len(run_ids) == 2
     assert run_ids[0] != run_ids[1]
+
+
+def test_a_project_fixture_named_stack_overrides_ours_without_a_usage_error(pytester):
+    pytester.makeconftest("import pytest\n\n@pytest.fixture\ndef stack():\n    return 'mine'\n")
+    pytester.makepyfile("def test_own(stack): assert stack == 'mine'\n")
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_a_stack_requested_at_run_time_without_a_source_fails_clearly(pytester):
+    pytester.makepyfile("def test_dynamic(request): request.getfixturevalue('stack')\n")
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*serverless-pr-test: no stack is known: pass --spt-record PATH*"])
