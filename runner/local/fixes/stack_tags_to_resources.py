@@ -8,10 +8,13 @@ creates or updates.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from runner.local.fixes.fix import Fix
+
+logger = logging.getLogger(__name__)
 
 TagWriter = Callable[[Any, dict[str, str], str, str], None]
 
@@ -99,7 +102,12 @@ def tag_stack_resources(stack: Any) -> None:
             "aws:cloudformation:stack-id": stack.stack_id,
             "aws:cloudformation:logical-id": logical_id,
         }
-        writer(resource, tags, stack.account_id, stack.region_name)
+        try:
+            writer(resource, tags, stack.account_id, stack.region_name)
+        except Exception:
+            # A tag must never fail the deploy; moto may hold a stale object for a resource an
+            # update replaced underneath it.
+            logger.warning("could not tag %s of stack %s", logical_id, stack.name, exc_info=True)
 
 
 def _after(original: Any) -> Any:

@@ -8,7 +8,7 @@ import io
 import json
 import zipfile
 
-from .cfn_testkit import Moto, assert_server_error, lambda_resources, unique
+from .cfn_testkit import Moto, assert_call_fails, lambda_resources, unique
 
 CHANGE_SET = "cdk-deploy-change-set"  # the name the CDK CLI uses for every stack
 
@@ -36,7 +36,7 @@ def test_change_set_names_resolve_within_their_stack(moto: Moto) -> None:
     described = cloudformation.describe_change_set(StackName=first, ChangeSetName=CHANGE_SET)
     if not moto.fixed:
         assert described["StackName"] == second  # the other stack's change set
-        assert_server_error(lambda: cloudformation.delete_change_set(StackName=first, ChangeSetName="gone"))
+        assert_call_fails(lambda: cloudformation.delete_change_set(StackName=first, ChangeSetName="gone"))
         return
 
     assert described["StackName"] == first
@@ -96,7 +96,7 @@ def test_use_previous_value_of_a_defaulted_parameter_keeps_the_default(moto: Mot
         )
 
     if not moto.fixed:
-        assert_server_error(update)  # KeyError: 'Stage'
+        assert_call_fails(update)  # KeyError: 'Stage'
         return
     update()
     assert moto.stack(name)["StackStatus"] == "UPDATE_COMPLETE"
@@ -133,7 +133,7 @@ def test_use_previous_value_of_an_ssm_parameter_is_resolved_from_its_path(moto: 
 
     if not moto.fixed:
         # The resolved value "30" is looked up as a parameter name: ParameterNotFound escapes.
-        assert_server_error(execute)
+        assert_call_fails(execute)
         return
     execute()
     assert moto.stack(name)["StackStatus"] == "UPDATE_COMPLETE"
@@ -184,7 +184,7 @@ def test_inline_lambda_update_stores_a_zip_of_the_new_source(moto: Moto) -> None
 
     if not moto.fixed:
         # moto base64-decodes the source text as if it were a zip: binascii.Error, HTTP 500.
-        assert_server_error(update)
+        assert_call_fails(update)
         return
     update()
     assert moto.stack(name)["StackStatus"] == "UPDATE_COMPLETE"

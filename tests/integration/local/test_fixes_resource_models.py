@@ -11,7 +11,7 @@ from .cfn_testkit import (
     ACCOUNT,
     REGION,
     Moto,
-    assert_server_error,
+    assert_call_fails,
     lambda_resources,
     queue_arn,
     receive_bodies,
@@ -61,7 +61,7 @@ def test_rule_on_custom_bus_creates_and_delivers_to_its_queue_target(moto: Moto)
     }
     name = unique("rule-bus")
     if not moto.fixed:
-        assert_server_error(lambda: moto.create_stack(template, StackName=name))
+        assert_call_fails(lambda: moto.create_stack(template, StackName=name))
         assert moto.stack(name)["StackStatus"] == "CREATE_IN_PROGRESS"
         return
 

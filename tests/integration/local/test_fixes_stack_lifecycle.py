@@ -1,0 +1,250 @@
+"""Stack create/update/delete outcomes, events and tags, against stock and fixed moto."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from .cfn_testkit import Moto, assert_call_fails, lambda_resources, unique
+
+# A function whose code bucket does not exist: Lambda's CreateFunction fails (InvalidParameterValue).
+BROKEN_FUNCTION = {
+    "Type": "AWS::Lambda::Function",
+    "Properties": {
+        "Code": {"S3Bucket": "no-such-bucket-for-fixes-tests", "S3Key": "missing.zip"},
+        "Handler": "index.handler",
+        "Role": {"Fn::GetAtt": ["HandlerRole", "Arn"]},
+        "Runtime": "python3.12",
+    },
+}
+
+
+def _queue_names(moto: Moto) -> set[str]:
+    return {url.rsplit("/", 1)[-1] for url in moto.client("sqs").list_queues().get("QueueUrls", [])}
+
+
+def test_a_failing_resource_rolls_the_new_stack_back(moto: Moto) -> None:
+    resources = {**lambda_resources("def handler(e, c):\n    return 1\n"), "Handler": BROKEN_FUNCTION}
+    queue_name = unique("rollback-queue")
+    resources["Queue"] = {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": queue_name}}
+    outputs = {"QueueUrl": {"Value": {"Ref": "Queue"}}}
+    name = unique("rollback")
+    if not moto.fixed:
+        assert_call_fails(
+            lambda: moto.create_stack({"Resources": resources, "Outputs": outputs}, StackName=name)
+        )
+        assert moto.stack(name)["StackStatus"] == "CREATE_IN_PROGRESS"
+        return
+
+    moto.create_stack({"Resources": resources, "Outputs": outputs}, StackName=name)
+    # Describing the rolled-back stack must not re-create the queue through its output.
+    assert "Outputs" not in moto.stack(name)
+    assert moto.stack(name)["StackStatus"] == "ROLLBACK_COMPLETE"
+    failed = [e for e in moto.events(name) if e["ResourceStatus"] == "CREATE_FAILED"]
+    assert [e["LogicalResourceId"] for e in failed] == ["Handler"]
+    assert "no-such-bucket" in failed[0]["ResourceStatusReason"] or "S3" in failed[0]["ResourceStatusReason"]
+    stack_statuses = [
+        e["ResourceStatus"] for e in moto.events(name) if e["ResourceType"] == "AWS::CloudFormation::Stack"
+    ]
+    assert stack_statuses[-2:] == ["ROLLBACK_IN_PROGRESS", "ROLLBACK_COMPLETE"]
+    assert queue_name not in _queue_names(moto)
+    # Like the CDK CLI does next: delete the rolled-back stack, then it is gone.
+    moto.client("cloudformation").delete_stack(StackName=name)
+    assert name not in [s["StackName"] for s in moto.client("cloudformation").describe_stacks()["Stacks"]]
+
+
+def test_a_failing_update_rolls_back_to_the_previous_template(moto: Moto) -> None:
+    template: dict[str, Any] = {
+        "Resources": lambda_resources("def handler(e, c):\n    return 1\n"),
+        "Outputs": {"FunctionName": {"Value": {"Ref": "Handler"}}},
+    }
+    name = unique("update-rollback")
+    moto.create_stack(template, StackName=name)
+    added_queue = unique("added-queue")
+    broken = {
+        "Resources": {
+            **template["Resources"],
+            "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": added_queue}},
+            "Broken": {**BROKEN_FUNCTION, "DependsOn": ["Queue"]},
+        },
+        "Outputs": {**template["Outputs"], "Broken": {"Value": {"Ref": "Broken"}}},
+    }
+
+    def update() -> None:
+        moto.client("cloudformation").update_stack(StackName=name, TemplateBody=json.dumps(broken))
+
+    if not moto.fixed:
+        assert_call_fails(update)
+        assert added_queue in _queue_names(moto)  # left half-updated, and nothing says so
+        assert moto.stack(name)["StackStatus"] == "CREATE_COMPLETE"
+        return
+    update()
+    assert moto.stack(name)["StackStatus"] == "UPDATE_ROLLBACK_COMPLETE"
+    assert added_queue not in _queue_names(moto)
+    assert moto.client("cloudformation").get_template(StackName=name)["TemplateBody"] == template
+    assert list(moto.outputs(name)) == ["FunctionName"]
+    # The next deploy of a good template works from there.
+    moto.client("cloudformation").update_stack(
+        StackName=name,
+        TemplateBody=json.dumps({**template, "Outputs": {"Renamed": {"Value": {"Ref": "Handler"}}}}),
+    )
+    assert moto.stack(name)["StackStatus"] == "UPDATE_COMPLETE"
+
+
+def test_deleting_a_stack_with_a_non_empty_bucket_fails_until_it_is_emptied(moto: Moto) -> None:
+    template = {
+        "Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}, "Queue": {"Type": "AWS::SQS::Queue"}},
+        "Outputs": {"BucketName": {"Value": {"Ref": "Bucket"}}, "QueueUrl": {"Value": {"Ref": "Queue"}}},
+    }
+    name = unique("full-bucket")
+    stack_id = moto.create_stack(template, StackName=name)
+    bucket = moto.outputs(name)["BucketName"]
+    queue_name = moto.outputs(name)["QueueUrl"].rsplit("/", 1)[-1]
+    s3, cloudformation = moto.client("s3"), moto.client("cloudformation")
+    s3.put_object(Bucket=bucket, Key="report.json", Body=b"{}")
+    cloudformation.delete_stack(StackName=name)
+    if not moto.fixed:
+        assert moto.stack(stack_id)["StackStatus"] == "DELETE_COMPLETE"
+        assert bucket in [b["Name"] for b in s3.list_buckets()["Buckets"]]  # silently left behind
+        return
+
+    assert moto.stack(name)["StackStatus"] == "DELETE_FAILED"
+    failed = [e for e in moto.events(name) if e["ResourceStatus"] == "DELETE_FAILED"]
+    assert failed[0]["LogicalResourceId"] == "Bucket"
+    assert "not empty" in failed[0]["ResourceStatusReason"]
+    assert [r["LogicalResourceId"] for r in moto.resources(name)] == ["Bucket"]  # the queue went
+    assert queue_name not in _queue_names(moto)  # and describing the stack did not bring it back
+
+    s3.delete_object(Bucket=bucket, Key="report.json")
+    cloudformation.delete_stack(StackName=name)
+    assert moto.stack(stack_id)["StackStatus"] == "DELETE_COMPLETE"
+    assert bucket not in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+
+
+def test_every_resource_reports_its_transitions_in_order(moto: Moto) -> None:
+    template = {
+        "Resources": {
+            "Queue": {"Type": "AWS::SQS::Queue"},
+            "Topic": {"Type": "AWS::SNS::Topic"},
+            "Table": {
+                "Type": "AWS::DynamoDB::Table",
+                "Properties": {
+                    "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                    "BillingMode": "PAY_PER_REQUEST",
+                },
+            },
+        }
+    }
+    name = unique("events")
+    moto.create_stack(template, StackName=name)
+    events = moto.events(name)
+    resource_events = [e for e in events if e["ResourceType"] != "AWS::CloudFormation::Stack"]
+    if not moto.fixed:
+        assert resource_events == []
+        return
+
+    for logical_id in template["Resources"]:
+        statuses = [e["ResourceStatus"] for e in resource_events if e["LogicalResourceId"] == logical_id]
+        assert statuses == ["CREATE_IN_PROGRESS", "CREATE_COMPLETE"]
+        complete = [e for e in resource_events if e["LogicalResourceId"] == logical_id][-1]
+        assert complete["PhysicalResourceId"] == moto.physical_id(name, logical_id)
+    timestamps = [e["Timestamp"] for e in events]
+    assert timestamps == sorted(timestamps)
+    assert len(set(timestamps)) == len(timestamps)  # strictly increasing: clients can sort by time
+    assert events[0]["ResourceStatus"] == "CREATE_IN_PROGRESS"
+    assert (events[-1]["ResourceType"], events[-1]["ResourceStatus"]) == (
+        "AWS::CloudFormation::Stack",
+        "CREATE_COMPLETE",
+    )
+
+
+def _taggable_template() -> dict[str, Any]:
+    return {
+        "Resources": {
+            **lambda_resources("def handler(e, c):\n    return 1\n"),
+            "Table": {
+                "Type": "AWS::DynamoDB::Table",
+                "Properties": {
+                    "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                    "BillingMode": "PAY_PER_REQUEST",
+                },
+            },
+            "Queue": {"Type": "AWS::SQS::Queue"},
+            "Topic": {"Type": "AWS::SNS::Topic"},
+            "Bucket": {"Type": "AWS::S3::Bucket"},
+            "Bus": {"Type": "AWS::Events::EventBus", "Properties": {"Name": unique("tagged-bus")}},
+            "Rule": {
+                "Type": "AWS::Events::Rule",
+                # GetAtt, not Ref: stock moto cannot create a Rule from the bus's Ref (see the models tests).
+                "Properties": {
+                    "EventBusName": {"Fn::GetAtt": ["Bus", "Name"]},
+                    "EventPattern": {"source": ["x"]},
+                },
+            },
+            "Logs": {
+                "Type": "AWS::Logs::LogGroup",
+                "Properties": {"LogGroupName": unique("/aws/lambda/tagged")},
+            },
+        },
+        "Outputs": {
+            "RoleName": {"Value": {"Ref": "HandlerRole"}},
+            "RuleArn": {"Value": {"Fn::GetAtt": ["Rule", "Arn"]}},
+        },
+    }
+
+
+def _tagged_resource_types(moto: Moto, key: str, value: str) -> set[str]:
+    """`service:kind` of every resource carrying the tag, e.g. `lambda:function`, `sqs:` (queues)."""
+    paginator = moto.client("resourcegroupstaggingapi").get_paginator("get_resources")
+    pages = paginator.paginate(TagFilters=[{"Key": key, "Values": [value]}])
+    return {_kind(m["ResourceARN"]) for page in pages for m in page["ResourceTagMappingList"]}
+
+
+def _kind(arn: str) -> str:
+    service, resource = arn.split(":")[2], arn.split(":", 5)[5]
+    kind = re.split(r"[/:]", resource, maxsplit=1)[0] if re.search(r"[/:]", resource) else ""
+    return f"{service}:{kind}"
+
+
+def test_stack_tags_are_copied_to_taggable_resources_on_create_and_update(moto: Moto) -> None:
+    build = unique("build")
+    name = unique("tagged")
+    tags = [{"Key": "spt:build", "Value": build}, {"Key": "team", "Value": "shop"}]
+    template = _taggable_template()
+    moto.create_stack(template, StackName=name, Tags=tags)
+    found = _tagged_resource_types(moto, "spt:build", build)
+    if not moto.fixed:
+        assert found == {"cloudformation:stack"}
+        return
+
+    assert found >= {
+        "cloudformation:stack",
+        "lambda:function",
+        "dynamodb:table",
+        "sqs:",
+        "sns:",
+        "s3:",
+        "events:event-bus",
+        "logs:log-group",
+    }
+    # moto's tagging API does not enumerate EventBridge rules; EventBridge's own API shows their tags.
+    rule_tags = moto.client("events").list_tags_for_resource(ResourceARN=moto.outputs(name)["RuleArn"])[
+        "Tags"
+    ]
+    assert {"Key": "spt:build", "Value": build} in rule_tags
+    role_tags = moto.client("iam").list_role_tags(RoleName=moto.outputs(name)["RoleName"])["Tags"]
+    assert {"Key": "spt:build", "Value": build} in role_tags
+    assert {"Key": "aws:cloudformation:logical-id", "Value": "HandlerRole"} in role_tags
+
+    rebuilt = unique("build")
+    moto.client("cloudformation").update_stack(
+        StackName=name,
+        TemplateBody=json.dumps(
+            _taggable_template() | {"Outputs": {"Renamed": {"Value": {"Ref": "HandlerRole"}}}}
+        ),
+        Tags=[{"Key": "spt:build", "Value": rebuilt}],
+    )
+    assert _tagged_resource_types(moto, "spt:build", rebuilt) >= {"lambda:function", "sqs:", "s3:"}
