@@ -212,8 +212,10 @@ def _sqs_price(
 
 def _single_metric_meter(
     service: Service, namespace: str, metric: str, dimension: str, key: str, what: str,
-    name_of: Callable[[Resource, ResourceFacts], str | None],
+    name_of: Callable[[Resource, ResourceFacts], str | None], per_metric_unit: float = 1.0,
 ) -> Meter:  # fmt: skip
+    """One summed series priced by one key; `per_metric_unit` converts the metric's unit to the price's."""
+
     def queries(resource: Resource, facts: ResourceFacts) -> dict[str, MetricQuery]:
         name = name_of(resource, facts)
         return {} if name is None else {"count": _q(namespace, metric, **{dimension: name})}
@@ -226,7 +228,7 @@ def _single_metric_meter(
         count = usage["count"]
         if count is None:
             return _collect(_no_data(resource, f"{namespace} {metric}"))
-        return _collect(_line(table, key, service, resource, what, count))
+        return _collect(_line(table, key, service, resource, what, count * per_metric_unit))
 
     return Meter(service, queries, price)
 
@@ -337,6 +339,7 @@ METERS: dict[str, Meter] = {
         "logs.ingested_gb",
         "bytes ingested",
         _physical,
+        per_metric_unit=1e-9,
     ),
     "AWS::S3::Bucket": Meter(Service.S3, _s3_queries, _s3_price),
     "AWS::StepFunctions::StateMachine": Meter(

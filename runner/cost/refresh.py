@@ -67,7 +67,9 @@ class PriceRefresher:
     def _unit_prices(self, service_code: str, filters: Mapping[str, str], unit: str) -> list[float]:
         request: dict[str, Any] = {
             "ServiceCode": service_code,
-            "Filters": [{"Type": "TERM_MATCH", "Field": field, "Value": value} for field, value in filters.items()],
+            "Filters": [
+                {"Type": "TERM_MATCH", "Field": field, "Value": value} for field, value in filters.items()
+            ],
             "FormatVersion": "aws_v1",
         }
         found: list[float] = []
