@@ -13,6 +13,7 @@ newer one is deleted (a 404 on delete means the other report already did it).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -53,6 +54,20 @@ class GithubConnection:
     # PyGithub's pacing between calls (GitHub asks integrations not to burst); tests set 0.
     seconds_between_requests: float = 0.25
     seconds_between_writes: float = 1.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> GithubConnection:
+        """GITHUB_TOKEN (or the action input), GITHUB_API_URL (GHES), SPT_GITHUB_RETRIES (default 5)."""
+        from runner.errors import ConfigError
+
+        retries = env.get("SPT_GITHUB_RETRIES", "5")
+        if not retries.isdigit():
+            raise ConfigError(f"SPT_GITHUB_RETRIES must be a whole number, got {retries!r}")
+        return cls(
+            token=env.get("GITHUB_TOKEN", "") or env.get("INPUT_GITHUB_TOKEN", ""),
+            api_url=env.get("GITHUB_API_URL", DEFAULT_API_URL) or DEFAULT_API_URL,
+            retries=int(retries),
+        )
 
     def __repr__(self) -> str:
         return f"GithubConnection(api_url={self.api_url!r}, token={'***' if self.token else 'none'})"

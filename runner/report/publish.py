@@ -110,9 +110,8 @@ def _planned_nodeids(results_dir: Path) -> set[str]:
 def _comment(report: Report, options: PublishOptions, env: Mapping[str, str]) -> None:
     from runner.comment import GithubConnection, publish
 
-    token = env.get("GITHUB_TOKEN", "") or env.get("INPUT_GITHUB_TOKEN", "")
-    gha.add_mask(token)
-    connection = GithubConnection(token=token, api_url=env.get("GITHUB_API_URL", "https://api.github.com"))
+    connection = GithubConnection.from_env(env)
+    gha.add_mask(connection.token)
     body = render_markdown(report, COMMENT_BUDGET)
     result = publish(
         connection,

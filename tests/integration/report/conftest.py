@@ -85,7 +85,7 @@ def make_stack(client: Callable[[str], Any]) -> Callable[[int], tuple[str, str]]
     """Create a fresh stack; returns (stack name, function name)."""
 
     def create(memory_mb: int = 512) -> tuple[str, str]:
-        name = f"shop-pr-{uuid.uuid4().hex[:8]}"
+        name = f"shop-pr-{uuid.uuid4().int % 10**8}"
         cloudformation = client("cloudformation")
         cloudformation.create_stack(
             StackName=name,

@@ -1,0 +1,165 @@
+"""`serverless-pr-test report` as a subprocess: shard results + plans + a deployment record on the
+local endpoint + a local GitHub server -> report.md, job summary, annotations, outputs, durations
+store, merged JUnit, the sticky comment, and an exit code that is about the tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from runner.junit.nodeid import mangle
+from runner.local import LocalEndpoint
+from runner.record import DeployedStack, DeploymentRecord
+from runner.shard_plan import PlanSlice
+from runner.sharding import ShardSpec, plan_hash
+from runner.tags import format_time
+
+from .github_server import FakeGitHub
+
+TOKEN = "ghs_report_token_secret"
+PLAN = [
+    ["tests/test_a.py::test_reserve", "tests/test_a.py::TestStock::test_low[1]"],
+    ["tests/test_b.py::test_alert"],
+]
+
+
+@pytest.fixture
+def github() -> Iterator[FakeGitHub]:
+    server = FakeGitHub().start()
+    yield server
+    server.stop()
+
+
+def write_results(directory: Path, failing: set[str], shards: list[int]) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    digest = plan_hash(PLAN)
+    for index, nodeids in enumerate(PLAN, 1):
+        PlanSlice(ShardSpec(index, len(PLAN)), digest, 3, tuple(nodeids), 1.0, "none").write(
+            directory / f"shard-{index}.plan.json"
+        )
+        if index not in shards:
+            continue
+        cases = []
+        for nodeid in nodeids:
+            classname, name = mangle(nodeid)
+            failure = (
+                f'<failure message="assert 2 == 1">{nodeid.split("::")[0]}:7: AssertionError</failure>'
+                if nodeid in failing
+                else ""
+            )
+            cases.append(f'<testcase classname="{classname}" name="{name}" time="1.5">{failure}</testcase>')
+        (directory / f"shard-{index}.xml").write_text(
+            '<testsuites name="pytest tests"><testsuite name="pytest" time="3.0" '
+            f'timestamp="{datetime.now(UTC).isoformat()}">{"".join(cases)}</testsuite></testsuites>',
+            encoding="utf-8",
+        )
+
+
+def run_report(
+    workdir: Path, github: FakeGitHub, *args: str, record: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_TOKEN": TOKEN,
+        "GITHUB_API_URL": github.url,
+        "GITHUB_REPOSITORY": "acme/shop",
+        "GITHUB_RUN_ID": "4242",
+        "GITHUB_STEP_SUMMARY": str(workdir / "summary.md"),
+        "GITHUB_OUTPUT": str(workdir / "outputs.txt"),
+        "GITHUB_WORKSPACE": str(workdir),
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "SPT_GITHUB_RETRIES": "1",
+    }
+    env.pop("GITHUB_EVENT_PATH", None)
+    command = [sys.executable, "-m", "runner", "report", "--results-dir", "results", "--pr", "7",
+               "--durations", "durations.json", "--merged-junit", "merged.xml", *args]  # fmt: skip
+    if record is not None:
+        command += ["--record", str(record)]
+    return subprocess.run(
+        command, cwd=workdir, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def outputs(workdir: Path) -> dict[str, str]:
+    lines = (workdir / "outputs.txt").read_text(encoding="utf-8").splitlines()
+    return {lines[i].split("<<")[0]: lines[i + 1] for i in range(0, len(lines), 3)}
+
+
+def test_failing_run_reports_everywhere_with_cost_and_comment(
+    tmp_path: Path,
+    github: FakeGitHub,
+    endpoint: LocalEndpoint,
+    client: Callable[[str], Any],
+    make_stack: Callable[[int], tuple[str, str]],
+) -> None:
+    stack, function = make_stack(512)
+    client("lambda").invoke(FunctionName=function, Payload=b"{}")
+    record = DeploymentRecord(
+        repository="acme/shop", pr_number=7, commit="0123456789abcdef", run_id="4242", region=endpoint.region,
+        endpoint_url=endpoint.url, stacks=(DeployedStack(stack, "CREATE_COMPLETE"),), tags={},
+        deployed_at=format_time(datetime.now(UTC) - timedelta(minutes=2)), duration_seconds=30.0,
+    )  # fmt: skip
+    record.write(tmp_path / "deployment.json")
+    write_results(tmp_path / "results", failing={"tests/test_a.py::TestStock::test_low[1]"}, shards=[1, 2])
+    completed = run_report(tmp_path, github, record=tmp_path / "deployment.json")
+
+    assert completed.returncode == 1, completed.stderr
+    # The only place the token may appear is the mask command, which GitHub consumes and hides.
+    assert f"::add-mask::{TOKEN}" in completed.stdout
+    unmasked = [
+        line for line in (completed.stdout + completed.stderr).splitlines() if "::add-mask::" not in line
+    ]
+    assert not [line for line in unmasked if TOKEN in line]
+    assert (
+        "::error file=tests/test_a.py,line=7,title=failed%3A tests/test_a.py%3A%3ATestStock%3A%3Atest_low[1]"
+        "::assert 2 == 1" in completed.stdout
+    )
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert report.startswith("<!-- serverless-pr-test:report prefix=shop -->")
+    assert "## ❌ Failed: 3 tests on 2 shards" in report
+    assert "| Lambda |" in report
+    assert (tmp_path / "summary.md").read_text(encoding="utf-8").strip() == report.strip()
+    values = outputs(tmp_path)
+    assert values["passed"] == "false"
+    assert values["failed"] == "1"
+    assert float(values["cost"]) > 0
+    assert values["report-path"] == "report.md"
+    durations = (tmp_path / "durations.json").read_text(encoding="utf-8")
+    assert '"tests/test_a.py::TestStock::test_low[1]": 1.5' in durations
+    assert "test_low[1]" in (tmp_path / "merged.xml").read_text(encoding="utf-8")
+    (comment,) = github.comments.values()
+    assert comment.login == "ci-bot"
+    assert comment.body.startswith("<!-- serverless-pr-test:report prefix=shop -->")
+    assert "cost $" in comment.body
+
+
+def test_a_missing_shard_fails_even_when_every_reported_test_passed(
+    tmp_path: Path, github: FakeGitHub
+) -> None:
+    write_results(tmp_path / "results", failing=set(), shards=[1])
+    completed = run_report(tmp_path, github, "--no-comment", "--no-cost")
+    assert completed.returncode == 1
+    assert "::error title=missing shard::shard 2/2: 1 planned tests did not report" in completed.stdout
+    assert github.requests == []
+    assert outputs(tmp_path)["passed"] == "false"
+
+
+def test_passing_run_exits_zero_even_when_github_is_down(tmp_path: Path, github: FakeGitHub) -> None:
+    write_results(tmp_path / "results", failing=set(), shards=[1, 2])
+    github.stop()
+    completed = run_report(tmp_path, github, "--no-cost")
+    assert completed.returncode == 0, completed.stderr
+    assert (
+        "::warning title=serverless-pr-test report::PR comment not written: could not reach GitHub"
+        in completed.stdout
+    )
+    assert outputs(tmp_path)["passed"] == "true"
