@@ -29,6 +29,7 @@ GENERIC_TYPE = "AWS::CloudFormation::CustomResource"
 _pending: dict[str, Any] = {}
 _pending_lock = threading.Lock()
 _RETRY_WINDOW_S = 10.0
+_failed_creates: dict[tuple[str, str, str], str] = {}
 
 
 def stringify_properties(value: Any) -> Any:
@@ -71,12 +72,19 @@ def _send(resource: Any, request_type: str, old_properties: dict[str, Any] | Non
         event["PhysicalResourceId"] = resource.physical_resource_id
     if old_properties is not None:
         event["OldResourceProperties"] = old_properties
+    function: Any
     try:
         function = get_backend(resource.spt_account_id, resource.region_name).get_function(
             resource.spt_service_token
         )
     except Exception:
-        return f"ServiceToken {resource.spt_service_token} is not a Lambda function in this endpoint"
+        # moto deletes a stack's resources in set order, not reverse dependency order, so the
+        # function may already be gone when its custom resource's Delete is due; CloudFormation
+        # would still have it, so the last known function answers.
+        function = getattr(resource, "spt_function", None)
+        if function is None or request_type != "Delete":
+            return f"ServiceToken {resource.spt_service_token} is not a Lambda function in this endpoint"
+    resource.spt_function = function
     with _pending_lock:
         _pending[resource.request_id] = resource
     try:
@@ -125,11 +133,20 @@ def _create(
     resource.spt_service_token = properties["ServiceToken"]
     resource.spt_properties = stringify_properties(properties)
     resource.spt_physical_id = None
-    cloudformation_backends[account_id][region_name].get_stack(resource.spt_stack_id).add_custom_resource(
-        resource
+    attempt = (
+        resource.spt_stack_id,
+        resource.logical_id,
+        json.dumps(resource.spt_properties, sort_keys=True),
     )
+    if attempt in _failed_creates:
+        # moto re-creates a missing resource whenever something reads it (describe_stacks resolving
+        # the Outputs of a failed stack); CloudFormation asked once and got no.
+        raise CustomResourceFailed(resource.logical_id, _failed_creates[attempt])
+    stack = cloudformation_backends[account_id][region_name].get_stack(resource.spt_stack_id)
+    stack.add_custom_resource(resource)
     failure = _send(resource, "Create")
     if failure is not None:
+        _failed_creates[attempt] = failure
         raise CustomResourceFailed(resource.logical_id, failure)
     return resource
 
