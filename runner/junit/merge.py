@@ -1,9 +1,9 @@
 """Merge every shard's JUnit file and prove each planned test reported exactly once.
 
-Memory: one `{nodeid: seconds}` dict for the whole run (it doubles as the duplicate check and becomes
-the durations store) plus at most `max_failures` failure details and `max_problems` problems; the
-rest are counted. A file that fails to parse contributes nothing but its error entry, so a truncated
-file never half-counts.
+Memory: one 64-bit hash per test (the duplicate and plan checks), at most `max_failures` failure
+details and `max_problems` problems (the rest are counted), and, when asked for, the
+`{nodeid: seconds}` map that becomes the durations store. A file that fails to parse contributes
+nothing but its error entry, so a truncated file never half-counts.
 
 Reruns: the parser folds consecutive records of one test (pytest-rerunfailures writes one per attempt)
 into one with `attempts`; the last attempt counts and an earlier one makes a final pass flaky. Any
@@ -42,11 +42,15 @@ _PASSED, _FAILED, _SKIPPED = Outcome.PASSED, Outcome.FAILED, Outcome.SKIPPED
 
 @dataclass
 class _FileTally:
+    """One file's share, folded into the run only once the whole file has been read."""
+
     counts: Counts = field(default_factory=Counts)
-    durations: dict[str, float] = field(default_factory=dict)
+    seen: set[int] = field(default_factory=set)
+    durations: dict[str, float] | None = None
     failures: list[FailureDetail] = field(default_factory=list)
     failures_seen: int = 0
-    repeated: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    unplanned: list[str] = field(default_factory=list)
 
 
 class _Problems:
@@ -81,6 +85,7 @@ def merge_results(
     expected_shards: int | None = None,
     max_failures: int = DEFAULT_MAX_FAILURES,
     max_problems: int = DEFAULT_MAX_PROBLEMS,
+    collect_durations: bool = True,
 ) -> MergedResults:
     xml_files, plan_files = discover(results_dir)
     return merge_files(
@@ -89,6 +94,7 @@ def merge_results(
         expected_shards=expected_shards,
         max_failures=max_failures,
         max_problems=max_problems,
+        collect_durations=collect_durations,
     )
 
 
@@ -99,11 +105,15 @@ def merge_files(
     expected_shards: int | None = None,
     max_failures: int = DEFAULT_MAX_FAILURES,
     max_problems: int = DEFAULT_MAX_PROBLEMS,
+    collect_durations: bool = True,
 ) -> MergedResults:
+    """`collect_durations=False` skips the {nodeid: seconds} map (the one structure that grows with
+    the number of tests as strings); duplicates are then found through node-id hashes alone."""
     problems = _Problems(max_problems)
     plans = _read_plans(plan_files, problems)
     shard_total = _shard_total(plans, expected_shards, problems)
     resolver = NodeIdResolver(nodeid for plan in plans.values() for nodeid in plan.nodeids)
+    seen: set[int] = set()
     durations: dict[str, float] = {}
     failures: list[FailureDetail] = []
     failures_seen = 0
@@ -111,27 +121,26 @@ def merge_files(
     summaries: list[FileSummary] = []
     for path in xml_files:
         index = shard_index_of(path)
+        plan = plans.get(index) if index is not None else None
         scan = FileScan()
+        tally = _FileTally(durations={} if collect_durations else None)
         try:
-            tally = _tally_file(path, resolver, scan, max_failures - len(failures))
+            _tally_file(path, resolver, scan, tally, seen, plan, max_failures - len(failures))
         except JUnitReadError as error:
             summaries.append(FileSummary(str(path), index, Counts(), SuiteTiming(None, 0.0), str(error)))
             problems.add(ProblemKind.UNREADABLE_FILE, path.name, str(error))
             continue
-        for nodeid in tally.repeated:
+        for nodeid in tally.duplicates:
             problems.add(ProblemKind.DUPLICATE_TEST, nodeid, f"reported again in {path.name}")
-        for nodeid, seconds in tally.durations.items():
-            if nodeid in durations:
-                problems.add(ProblemKind.DUPLICATE_TEST, nodeid, f"reported again in {path.name}")
-                seconds = max(seconds, durations[nodeid])
-            durations[nodeid] = seconds
-        if index is not None and index in plans:
-            _compare_with_plan(plans[index], tally.durations, path.name, problems)
-        counts = tally.counts
-        totals += counts
+        if plan is not None:
+            _compare_with_plan(plan, tally, path.name, problems)
+        seen |= tally.seen
+        for nodeid, seconds in (tally.durations or {}).items():
+            durations[nodeid] = max(seconds, durations.get(nodeid, 0.0))
+        totals += tally.counts
         failures.extend(tally.failures)
         failures_seen += tally.failures_seen
-        summaries.append(FileSummary(str(path), index, counts, scan.timing))
+        summaries.append(FileSummary(str(path), index, tally.counts, scan.timing))
     _check_shards_present(shard_total, summaries, plans, problems)
     return MergedResults(
         counts=totals,
@@ -146,20 +155,36 @@ def merge_files(
     )
 
 
-def _tally_file(path: Path, resolver: NodeIdResolver, scan: FileScan, failure_room: int) -> _FileTally:
-    """One file's counts, durations and failures; the loop is the hot path of the whole report."""
-    tally = _FileTally()
+def _tally_file(
+    path: Path,
+    resolver: NodeIdResolver,
+    scan: FileScan,
+    tally: _FileTally,
+    seen_before: set[int],
+    plan: ShardPlan | None,
+    failure_room: int,
+) -> None:
+    """One file's counts, failures and test identities; the loop is the hot path of the report.
+
+    Identities are 64-bit string hashes: 1,000,000 tests collide with odds of about 3 in 10^8,
+    for a fraction of the memory the node-id strings would take."""
+    seen = tally.seen
     durations = tally.durations
+    planned = {hash(nodeid) for nodeid in plan.nodeids} if plan is not None else None
     passed = failed = errors = skipped = flaky = 0
     resolve = resolver.resolve
     for record in iter_cases(path, scan):
         classname, name, file, _, seconds, outcome, detail, attempts = record
         nodeid = resolve(classname, name, file, scan.pytest_output)
-        if nodeid in durations:
-            tally.repeated.append(nodeid)
-            durations[nodeid] += seconds
+        key = hash(nodeid)
+        if key in seen or key in seen_before:
+            tally.duplicates.append(nodeid)
         else:
-            durations[nodeid] = seconds
+            seen.add(key)
+        if planned is not None and key not in planned:
+            tally.unplanned.append(nodeid)
+        if durations is not None:
+            durations[nodeid] = durations.get(nodeid, 0.0) + seconds
         if outcome is _PASSED:
             passed += 1
             if attempts > 1 or detail.flaky_attempts:
@@ -176,7 +201,6 @@ def _tally_file(path: Path, resolver: NodeIdResolver, scan: FileScan, failure_ro
         if len(tally.failures) < failure_room:
             tally.failures.append(_failure(record, nodeid, path.name))
     tally.counts = Counts(passed, failed, errors, skipped, flaky)
-    return tally
 
 
 def _failure(raw: CaseRecord, nodeid: str, source: str) -> FailureDetail:
@@ -229,16 +253,14 @@ def _shard_total(plans: dict[int, ShardPlan], expected: int | None, problems: _P
     return max(totals) if totals else None
 
 
-def _compare_with_plan(plan: ShardPlan, reported: dict[str, float], source: str, problems: _Problems) -> None:
-    planned = set(plan.nodeids)
+def _compare_with_plan(plan: ShardPlan, tally: _FileTally, source: str, problems: _Problems) -> None:
     for nodeid in plan.nodeids:
-        if nodeid not in reported:
+        if hash(nodeid) not in tally.seen:
             problems.add(
                 ProblemKind.MISSING_TEST, nodeid, f"planned for shard {plan.index}, absent from {source}"
             )
-    for nodeid in reported:
-        if nodeid not in planned:
-            problems.add(ProblemKind.UNPLANNED_TEST, nodeid, f"in {source}, not in shard {plan.index}'s plan")
+    for nodeid in tally.unplanned:
+        problems.add(ProblemKind.UNPLANNED_TEST, nodeid, f"in {source}, not in shard {plan.index}'s plan")
 
 
 def _check_shards_present(
