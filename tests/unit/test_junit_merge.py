@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from runner.junit import ProblemKind, merge_results
+from runner.junit import MergedResults, ProblemKind, merge_files, merge_results, write_merged_junit
+from runner.junit.location import locate
 from runner.junit.nodeid import NodeIdResolver, mangle
 from runner.junit.timings import merged_store
 from runner.shard_plan import PlanSlice
@@ -236,3 +237,47 @@ def test_durations_store_keeps_lost_planned_tests_and_drops_stale_ones() -> None
     store = merged_store(previous, this_run, {"t::kept", "t::rerun", "t::new"})
     assert store == {"t::kept": 4.0, "t::rerun": 2.5, "t::new": 0.2}
     assert merged_store(previous, this_run, None) == this_run
+
+
+def test_merged_junit_file_reads_back_with_the_same_counts_and_an_error_for_a_bad_shard(
+    tmp_path: Path,
+) -> None:
+    results = tmp_path / "results"
+    results.mkdir()
+    write_plans(results, PLAN)
+    write_shard(results, 1, [case_xml(PLAN[0][0], "failed"), case_xml(PLAN[0][1], "skipped")])
+    write_shard(results, 2, [case_xml(nodeid) for nodeid in PLAN[1]])
+    shutil.copy(FIXTURES / "truncated.xml", results / "shard-3.xml")
+    merged = merge_results(results)
+    write_merged_junit(merged.files, tmp_path / "merged.xml", [n for shard in PLAN for n in shard])
+    again = merge_results_from_file(tmp_path / "merged.xml")
+    assert again.counts.failed == 1
+    assert again.counts.skipped == 1
+    assert again.counts.passed == 2
+    assert again.counts.errors == 1  # shard 3's unreadable file, carried as an error testcase
+    assert any("shard-3.xml" in failure.message for failure in again.failures)
+
+
+def merge_results_from_file(path: Path) -> MergedResults:
+    return merge_files([path])
+
+
+@pytest.mark.parametrize(
+    ("text", "nodeid", "expected"),
+    [
+        (
+            "conftest.py:10: in fixture\n    x\ntests/test_a.py:7: in test_one\n"
+            "    y\nlib/helper.py:3: AssertionError",
+            "tests/test_a.py::test_one",
+            ("tests/test_a.py", 7),
+        ),
+        ("lib/helper.py:3: AssertionError", "tests/test_a.py::test_one", ("lib/helper.py", 3)),
+        ("    at Object.<anonymous> (src/cart.test.js:12:5)", "cart adds", ("src/cart.test.js", 12)),
+        ("no frames here", "tests/test_a.py::test_one", ("tests/test_a.py", None)),
+        ("no frames here", "Suite::Case", (None, None)),
+    ],
+)
+def test_failure_location_prefers_the_tests_own_frame(
+    text: str, nodeid: str, expected: tuple[str | None, int | None]
+) -> None:
+    assert locate(text, nodeid, None, None) == expected
