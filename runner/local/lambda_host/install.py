@@ -9,6 +9,7 @@ from runner.local.lambda_host import (
     event_sources,
     eventbridge_target,
     invoke_seam,
+    logs_target,
     s3_target,
     sns_target,
 )
@@ -27,5 +28,6 @@ def install_lambda_host() -> None:
         sns_target.install()
         eventbridge_target.install()
         s3_target.install()
+        logs_target.install()
         custom_resources.install()
         _installed = True

@@ -3,6 +3,8 @@ writes back to the endpoint (an S3 object per received event)."""
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -291,3 +293,24 @@ def test_s3_notification_delivers_the_aws_s3_event(endpoint: LocalEndpoint, reco
     assert record["userIdentity"]["principalId"]
     assert record["requestParameters"]["sourceIPAddress"]
     assert "x-amz-request-id" in record["responseElements"]
+
+
+def test_log_subscription_delivers_the_functions_own_log_lines_to_another_function(
+    endpoint: LocalEndpoint, record_bucket: str
+) -> None:
+    alerting = create_function(endpoint, 'def handler(event, context):\n    print("ALERT stock low")\n')
+    subscriber = _recorder(endpoint, record_bucket, "logs")
+    logs = client(endpoint, "logs")
+    group = f"/aws/lambda/{alerting}"
+    logs.create_log_group(logGroupName=group)
+    logs.put_subscription_filter(
+        logGroupName=group, filterName="alerts", filterPattern="ALERT", destinationArn=subscriber
+    )
+
+    client(endpoint, "lambda").invoke(FunctionName=alerting)
+
+    [event] = _wait_for_events(endpoint, record_bucket, "logs")
+    delivered = json.loads(gzip.decompress(base64.b64decode(event["awslogs"]["data"])))
+    assert delivered["logGroup"] == group
+    assert delivered["subscriptionFilters"] == ["alerts"]
+    assert [log_event["message"] for log_event in delivered["logEvents"]] == ["ALERT stock low"]
