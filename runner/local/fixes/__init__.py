@@ -13,6 +13,7 @@ from runner.local.fixes import (
     cdk_metadata_model,
     change_set_execution,
     change_set_lookup_per_stack,
+    delete_in_dependency_order,
     events_rule_custom_bus,
     failed_resource_rolls_back,
     inline_lambda_code_update,
@@ -46,6 +47,7 @@ ALL_FIXES: tuple[Fix, ...] = (
     stack_resources_listing.FIX,
     failed_resource_rolls_back.FIX,
     stack_tags_to_resources.FIX,
+    delete_in_dependency_order.FIX,
     bucket_delete_requires_empty.FIX,
     stack_delete_failure.FIX,
 )

@@ -3,8 +3,10 @@
 moto's ResourceMap creates a resource the first time anything reads it. Listing a stack's
 resources, or computing its Outputs, therefore re-creates resources a rollback or a partial
 delete removed (and fails again on the one that failed), and lists skipped or condition-false
-resources as empty records without a LogicalResourceId. CloudFormation lists what the stack
-holds, and a rolled-back or deleted stack has no outputs.
+resources as empty records without a LogicalResourceId; every resource reports the *stack's*
+status (ListStackResources: always CREATE_COMPLETE). CloudFormation lists what the stack holds,
+each with its own last status (a bucket that failed to delete is DELETE_FAILED), and a
+rolled-back or deleted stack has no outputs.
 """
 
 from __future__ import annotations
@@ -35,6 +37,44 @@ def _stack_resources(self: Any) -> list[Any]:
     ]
 
 
+def resource_status(stack: Any, logical_id: str) -> tuple[str, Any] | None:
+    """The resource's latest status and its time, from the stack's events."""
+    for event in reversed(stack.events):
+        if event.logical_resource_id == logical_id and event.resource_type != "AWS::CloudFormation::Stack":
+            return str(event.resource_status), event.timestamp
+    return None
+
+
+def _dto_init(original: Any) -> Any:
+    def __init__(self: Any, stack: Any, resource: Any) -> None:
+        original(self, stack, resource)
+        latest = resource_status(stack, str(self.logical_resource_id))
+        if latest is not None:
+            self.resource_status, self.timestamp = latest
+
+    return __init__
+
+
+def _list_stack_resources(self: Any) -> Any:
+    from moto.core.responses import ActionResult
+
+    stack, resources = self.cloudformation_backend.list_stack_resources(self._get_param("StackName"))
+    summaries = []
+    for resource in resources:
+        logical_id = getattr(resource, "logical_resource_id", "")
+        status, updated = resource_status(stack, logical_id) or ("CREATE_COMPLETE", stack.creation_time)
+        summaries.append(
+            {
+                "LogicalResourceId": logical_id,
+                "PhysicalResourceId": getattr(resource, "physical_resource_id", ""),
+                "ResourceType": getattr(resource, "cf_resource_type", ""),
+                "ResourceStatus": status,
+                "LastUpdatedTimestamp": updated,
+            }
+        )
+    return ActionResult({"StackResourceSummaries": summaries})
+
+
 def _guard_outputs(original: Any) -> Any:
     def outputs(self: Any) -> Any:
         return None if self.status in _WITHOUT_OUTPUTS else original.fget(self)
@@ -51,7 +91,10 @@ def _guard_exports(original: Any) -> Any:
 
 def _install() -> None:
     from moto.cloudformation.models import Stack
+    from moto.cloudformation.responses import CloudFormationResponse, StackResourceDTO
 
+    StackResourceDTO.__init__ = _dto_init(StackResourceDTO.__init__)  # type: ignore[method-assign]
+    CloudFormationResponse.list_stack_resources = _list_stack_resources  # type: ignore[method-assign]
     Stack.stack_resources = property(_stack_resources)  # type: ignore[assignment,method-assign]
     Stack.outputs = _guard_outputs(Stack.outputs)  # type: ignore[method-assign]
     Stack.exports = _guard_exports(Stack.exports)  # type: ignore[method-assign]
@@ -59,6 +102,6 @@ def _install() -> None:
 
 FIX = Fix(
     name="stack_resources_listing",
-    description="Describing a stack lists only resources it holds and never re-creates deleted ones",
+    description="Stack resource listings: only held resources, their own status, no re-creation",
     install=_install,
 )

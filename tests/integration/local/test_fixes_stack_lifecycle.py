@@ -248,3 +248,88 @@ def test_stack_tags_are_copied_to_taggable_resources_on_create_and_update(moto: 
         Tags=[{"Key": "spt:build", "Value": rebuilt}],
     )
     assert _tagged_resource_types(moto, "spt:build", rebuilt) >= {"lambda:function", "sqs:", "s3:"}
+
+
+def test_stack_delete_removes_dependents_before_what_they_depend_on(moto: Moto) -> None:
+    template = {
+        "Resources": {
+            **lambda_resources("def handler(e, c):\n    return 1\n"),
+            "Permission": {
+                "Type": "AWS::Lambda::Permission",
+                "Properties": {
+                    "Action": "lambda:InvokeFunction",
+                    "FunctionName": {"Fn::GetAtt": ["Handler", "Arn"]},
+                    "Principal": "apigateway.amazonaws.com",
+                },
+            },
+            "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": unique("api")}},
+            "Items": {
+                "Type": "AWS::ApiGateway::Resource",
+                "Properties": {
+                    "RestApiId": {"Ref": "Api"},
+                    "ParentId": {"Fn::GetAtt": ["Api", "RootResourceId"]},
+                    "PathPart": "items",
+                },
+            },
+            "Logs": {
+                "Type": "AWS::Logs::LogGroup",
+                "Properties": {"LogGroupName": {"Fn::Sub": "/aws/lambda/${Handler}"}},
+            },
+        }
+    }
+    name = unique("delete-order")
+    stack_id = moto.create_stack(template, StackName=name)
+    moto.client("cloudformation").delete_stack(StackName=name)
+    assert moto.stack(stack_id)["StackStatus"] == "DELETE_COMPLETE"
+    deleted = [
+        e["LogicalResourceId"] for e in moto.events(stack_id) if e["ResourceStatus"] == "DELETE_COMPLETE"
+    ]
+    if not moto.fixed:
+        # No resource events: nothing records (or guarantees) the order; moto iterates a set.
+        assert deleted == [name]
+        return
+    order = {logical_id: position for position, logical_id in enumerate(deleted)}
+    for dependent, dependency in [
+        ("Permission", "Handler"),
+        ("Logs", "Handler"),  # through Fn::Sub
+        ("Handler", "HandlerRole"),  # through Fn::GetAtt and DependsOn
+        ("Items", "Api"),
+    ]:
+        assert order[dependent] < order[dependency], deleted
+    assert deleted[-1] == name
+
+
+def test_each_resource_reports_its_own_status(moto: Moto) -> None:
+    template: dict[str, Any] = {
+        "Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}, "Queue": {"Type": "AWS::SQS::Queue"}},
+        "Outputs": {"BucketName": {"Value": {"Ref": "Bucket"}}},
+    }
+    name = unique("resource-status")
+    moto.create_stack(template, StackName=name)
+    changed = {**template, "Resources": {**template["Resources"], "Topic": {"Type": "AWS::SNS::Topic"}}}
+    moto.client("cloudformation").update_stack(StackName=name, TemplateBody=json.dumps(changed))
+    statuses = {r["LogicalResourceId"]: r["ResourceStatus"] for r in moto.resources(name)}
+    summaries = moto.client("cloudformation").list_stack_resources(StackName=name)["StackResourceSummaries"]
+    listed = {s["LogicalResourceId"]: s["ResourceStatus"] for s in summaries}
+    if not moto.fixed:
+        assert statuses == {
+            "Bucket": "UPDATE_COMPLETE",
+            "Queue": "UPDATE_COMPLETE",
+            "Topic": "UPDATE_COMPLETE",
+        }
+        return
+    # Unchanged resources keep CREATE_COMPLETE; the added one was created by the update.
+    assert (
+        statuses
+        == listed
+        == {"Bucket": "CREATE_COMPLETE", "Queue": "CREATE_COMPLETE", "Topic": "CREATE_COMPLETE"}
+    )
+
+    bucket = moto.outputs(name)["BucketName"]
+    moto.client("s3").put_object(Bucket=bucket, Key="k", Body=b"v")
+    moto.client("cloudformation").delete_stack(StackName=name)
+    assert {r["LogicalResourceId"]: r["ResourceStatus"] for r in moto.resources(name)} == {
+        "Bucket": "DELETE_FAILED"
+    }
+    moto.client("s3").delete_object(Bucket=bucket, Key="k")
+    moto.client("cloudformation").delete_stack(StackName=name)
