@@ -1,5 +1,15 @@
 """Helpers for event-driven serverless tests against a PR stack. The pytest plugin
-(`runner.pytest_plugin`) wraps them in fixtures; they work without pytest too."""
+(`runner.pytest_plugin`) wraps them in fixtures; they work without pytest too.
+
+    def test_reservation_publishes_stock_reserved(stack, capture_events, correlation_id):
+        events = capture_events(stack["BusName"], {"detail-type": ["StockReserved"]})
+        reserve(stack, sku="A", qty=1, idempotency_key=correlation_id)
+        [event] = events.wait_for({"detail": {"idempotencyKey": correlation_id}}, timeout=30)
+
+    def test_item_is_written(stack, isolation_key):
+        table = stack.client("dynamodb")
+        item = eventually(lambda: table.get_item(...).get("Item"), timeout=20)
+"""
 
 from runner.testing.events import EventCapture, contains, sweep_captures
 from runner.testing.idempotency import assert_idempotent

@@ -282,7 +282,8 @@ def _describe_match(match: Match) -> str:
 
 
 def _attempt(step: Callable[[], object], errors: list[str]) -> None:
-    from botocore.exceptions import ClientError
+    """Run one teardown step; an error is collected so the remaining steps still run."""
+    from botocore.exceptions import BotoCoreError, ClientError
 
     try:
         step()
@@ -290,3 +291,5 @@ def _attempt(step: Callable[[], object], errors: list[str]) -> None:
         code = error.response.get("Error", {}).get("Code", "")
         if code not in {"ResourceNotFoundException", "AWS.SimpleQueueService.NonExistentQueue"}:
             errors.append(f"{code}: {error}")
+    except BotoCoreError as error:
+        errors.append(f"{type(error).__name__}: {error}")
