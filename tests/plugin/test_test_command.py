@@ -109,7 +109,8 @@ def test_run_shard_runs_shards_in_parallel_with_logs_per_shard(tmp_path):
             results_dir=tmp_path / "results",
             log_file=tmp_path / "results" / f"shard-{index}.log",
             run_id="shared-run",
-            env={"PATH": "/usr/bin:/bin"},
+            # The shard loads the plugin itself, even where plugin autoloading is off.
+            env={"PATH": "/usr/bin:/bin", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
         )
         for index in (1, 2, 3)
     ]
