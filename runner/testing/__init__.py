@@ -11,7 +11,8 @@
         item = eventually(lambda: table.get_item(...).get("Item"), timeout=20)
 """
 
-from runner.testing.events import EventCapture, contains, sweep_captures
+from runner.testing.capture_sweep import sweep_captures
+from runner.testing.events import EventCapture, contains
 from runner.testing.idempotency import assert_idempotent
 from runner.testing.ids import correlation_id, isolation_key, run_id_from_env
 from runner.testing.ordering import assert_latest_wins, shuffled_with_duplicates

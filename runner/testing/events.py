@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 import secrets
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -198,39 +198,6 @@ def with_run_id(pattern: Mapping[str, Any], path: str, run_id: str) -> dict[str,
         raise ValueError(f"pattern already matches {path}; the run id filter would replace it")
     node[leaf] = [{"prefix": run_id}]
     return merged
-
-
-def sweep_captures(events_client: Any, sqs_client: Any, buses: Iterable[str], run_id: str = "") -> list[str]:
-    """Delete captures left on `buses` (optionally only one run's) and the queues they target.
-    Returns the names of the rules removed. For destroy and janitor, before deleting a bus."""
-    removed: list[str] = []
-    for bus in buses:
-        paginator = events_client.get_paginator("list_rules")
-        for page in paginator.paginate(NamePrefix=CAPTURE_PREFIX + run_id, EventBusName=bus):
-            for rule in page.get("Rules", []):
-                targets = events_client.list_targets_by_rule(Rule=rule["Name"], EventBusName=bus)["Targets"]
-                if targets:
-                    events_client.remove_targets(
-                        Rule=rule["Name"], EventBusName=bus, Ids=[target["Id"] for target in targets]
-                    )
-                events_client.delete_rule(Name=rule["Name"], EventBusName=bus)
-                for target in targets:
-                    queue_name = target["Arn"].rsplit(":", 1)[-1]
-                    if queue_name.startswith(CAPTURE_PREFIX):
-                        _delete_queue_named(sqs_client, queue_name)
-                removed.append(rule["Name"])
-    return removed
-
-
-def _delete_queue_named(sqs_client: Any, queue_name: str) -> None:
-    from botocore.exceptions import ClientError
-
-    try:
-        queue_url = sqs_client.get_queue_url(QueueName=queue_name)["QueueUrl"]
-        sqs_client.delete_queue(QueueUrl=queue_url)
-    except ClientError as error:
-        if "NonExistent" not in error.response.get("Error", {}).get("Code", ""):
-            raise
 
 
 def _queue_policy(queue_arn: str, rule_arn: str) -> dict[str, Any]:
