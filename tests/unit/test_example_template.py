@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -38,10 +38,15 @@ def example_app() -> Any:
         del sys.modules[name]
 
 
+@dataclass(frozen=True)
+class Synthesized:
+    stack: Any
+    template: Any  # aws_cdk.assertions.Template
+    template_json: dict[str, Any]
+
+
 @pytest.fixture(scope="session")
-def synthesized(
-    example_app: Any, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[Any, Any, dict[str, Any]]:
+def synthesized(example_app: Any, tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     from aws_cdk.assertions import Template
 
     app = example_app.build_app(
@@ -49,17 +54,18 @@ def synthesized(
     )
     (stack,) = [child for child in app.node.children if hasattr(child, "stack_name")]
     template = Template.from_stack(stack)
-    return stack, template, template.to_json()
+    return Synthesized(stack, template, dict(template.to_json()))
 
 
 @pytest.fixture(scope="session")
-def template(synthesized: tuple[Any, Any, dict[str, Any]]) -> Any:
-    return synthesized[1]
+def template(synthesized: Synthesized) -> Any:
+    return synthesized.template
 
 
 @pytest.fixture(scope="session")
-def resources(synthesized: tuple[Any, Any, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return synthesized[2]["Resources"]
+def resources(synthesized: Synthesized) -> dict[str, dict[str, Any]]:
+    resources_by_id: dict[str, dict[str, Any]] = synthesized.template_json["Resources"]
+    return resources_by_id
 
 
 def _only(resources: dict[str, dict[str, Any]], resource_type: str, **properties: Any) -> str:
@@ -91,9 +97,8 @@ def _queue(resources: dict[str, dict[str, Any]], construct_name: str) -> str:
     return logical_id
 
 
-def test_stack_name_comes_from_the_context_key(synthesized: tuple[Any, Any, dict[str, Any]]) -> None:
-    stack, _, _ = synthesized
-    assert stack.stack_name == STACK_NAME
+def test_stack_name_comes_from_the_context_key(synthesized: Synthesized) -> None:
+    assert synthesized.stack.stack_name == STACK_NAME
 
 
 def test_stack_name_defaults_when_the_context_key_is_absent_or_blank(example_app: Any) -> None:
@@ -194,9 +199,9 @@ def test_publisher_knows_the_bus_topic_and_default_threshold(resources: dict[str
 
 
 def test_every_function_is_python_and_nothing_needs_nodejs(
-    synthesized: tuple[Any, Any, dict[str, Any]],
+    synthesized: Synthesized,
 ) -> None:
-    _, _, template_json = synthesized
+    template_json = synthesized.template_json
     resources = template_json["Resources"]
     runtimes = {
         resource["Properties"]["Runtime"]
@@ -256,10 +261,10 @@ def test_stateful_resources_are_deleted_with_the_stack(resources: dict[str, dict
 
 
 def test_outputs_hold_everything_the_integration_tests_read(
-    synthesized: tuple[Any, Any, dict[str, Any]],
+    synthesized: Synthesized,
 ) -> None:
     tests_api = _load(EXAMPLE_DIR / "tests" / "inventory_api.py", "example_inventory_tests_api")
-    output_keys = set(synthesized[2]["Outputs"])
+    output_keys = set(synthesized.template_json["Outputs"])
 
     assert {field.name for field in fields(tests_api.StackOutputs)} <= output_keys
     assert {

@@ -84,7 +84,7 @@ def handler(event: Any, context: Any) -> dict[str, Any]:
 
 
 def reserve(request: ReserveRequest) -> dict[str, Any]:
-    response = {
+    response: dict[str, Any] = {
         "status": Status.RESERVED.value,
         "reservation_id": str(uuid.uuid4()),
         "idempotency_key": request.idempotency_key,
@@ -92,7 +92,7 @@ def reserve(request: ReserveRequest) -> dict[str, Any]:
         "quantity": request.quantity,
         "reserved_at": datetime.now(UTC).isoformat(),
     }
-    record = {
+    record: dict[str, Any] = {
         "idempotency_key": {"S": request.idempotency_key},
         "reservation_id": {"S": response["reservation_id"]},
         "sku": {"S": request.sku},

@@ -81,7 +81,10 @@ def apply_level(level: StockLevel) -> dict[str, Any]:
             ReturnValuesOnConditionCheckFailure="ALL_OLD",
         )
     except dynamodb.exceptions.ConditionalCheckFailedException as error:
-        current = error.response.get("Item", {}).get("sequence", {}).get("N")
+        # ALL_OLD puts the stored item on the error, saving a read to report what is newer.
+        response: dict[str, Any] = dict(error.response)
+        stored: dict[str, Any] = response.get("Item") or {}
+        current = stored.get("sequence", {}).get("N")
         return {
             "status": Status.STALE.value,
             "sku": level.sku,

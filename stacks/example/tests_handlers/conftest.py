@@ -30,10 +30,11 @@ def endpoint() -> Iterator[LocalEndpoint]:
 @pytest.fixture(scope="session")
 def resources(endpoint: LocalEndpoint) -> LocalResources:
     dynamodb = boto3.client("dynamodb")
-    for name, key, view in (
+    tables: tuple[tuple[str, str, Any], ...] = (
         ("Inventory", "sku", "NEW_AND_OLD_IMAGES"),
         ("Reservations", "idempotency_key", "NEW_IMAGE"),
-    ):
+    )
+    for name, key, view in tables:
         dynamodb.create_table(
             TableName=name,
             AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}],
