@@ -92,6 +92,9 @@ class LocalEndpoint:
         thread = threading.Thread(target=server.serve_forever, name="moto-server", daemon=True)
         thread.start()
         endpoint._thread = thread
+        from runner.local.lambda_host import endpoint_started
+
+        endpoint_started(endpoint.port)
         return endpoint
 
     def stop(self) -> None:

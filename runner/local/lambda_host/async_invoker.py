@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from runner.local.lambda_host.endpoints import endpoint_serving
 from runner.local.lambda_host.function_spec import FunctionSpec
 from runner.local.lambda_host.host import LambdaHost
 from runner.local.lambda_host.outcome import InvocationOutcome
@@ -59,6 +60,11 @@ class AsyncInvoker:
                 _logger.exception("async invocation of %s failed to run", invocation.spec.name)
 
     def _run(self, invocation: AsyncInvocation) -> None:
+        if not endpoint_serving():
+            _logger.warning(
+                "dropped an async invocation of %s: the local endpoint stopped", invocation.spec.name
+            )
+            return
         outcome = self._host.invoke(invocation.spec, invocation.event_text, invocation.invoked_arn)
         if outcome.function_error and invocation.attempt < invocation.max_retries:
             delay = RETRY_DELAYS_S[min(invocation.attempt, len(RETRY_DELAYS_S) - 1)]

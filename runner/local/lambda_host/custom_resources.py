@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import quote
 
 from runner.local.lambda_host import service
-from runner.local.lambda_host.host import current_endpoint_port
+from runner.local.lambda_host.endpoints import current_endpoint_port
 
 _logger = logging.getLogger(__name__)
 GENERIC_TYPE = "AWS::CloudFormation::CustomResource"

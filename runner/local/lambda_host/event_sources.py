@@ -22,7 +22,7 @@ def _attach_poller(lambda_backend: Any, mapping: Any) -> None:
 
     source_arn = mapping.event_source_arn
     service = source_arn.split(":")[2]
-    poller: threading.Thread | None = None
+    poller: SqsPoller | StreamPoller | None = None
     if service == "sqs":
         for queue in sqs_backends[mapping.account_id][mapping.region].queues.values():
             if queue.queue_arn == source_arn:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 import uuid
 
 from runner.local.lambda_host import telemetry
 from runner.local.lambda_host.code_store import CodeStore
+from runner.local.lambda_host.endpoints import current_endpoint_port
 from runner.local.lambda_host.environment import ExecutionEnvironment, WorkerLaunch
 from runner.local.lambda_host.function_spec import FunctionSpec
 from runner.local.lambda_host.outcome import (
@@ -23,11 +23,6 @@ from runner.local.lambda_host.outcome import (
 )
 from runner.local.lambda_host.pool import EnvironmentPool
 from runner.local.lambda_host.worker_pipes import Phase, PhaseEnd
-
-
-def current_endpoint_port() -> int:
-    """LocalEndpoint.start() sets MOTO_PORT to the port it bound; moto itself reads the same variable."""
-    return int(os.environ.get("MOTO_PORT") or "5000")
 
 
 class LambdaHost:

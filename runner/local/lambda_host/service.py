@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from runner.local.lambda_host.async_invoker import DEFAULT_RETRY_ATTEMPTS, AsyncInvocation, AsyncInvoker
+from runner.local.lambda_host.endpoints import endpoint_stopped
 from runner.local.lambda_host.function_spec import spec_from_moto
 from runner.local.lambda_host.host import LambdaHost
 from runner.local.lambda_host.outcome import InvocationOutcome
@@ -38,7 +39,10 @@ def async_invoker() -> AsyncInvoker:
 
 
 def stop_execution_environments(endpoint_port: int | None = None) -> int:
-    """Kill the workers serving `endpoint_port` (all when None); returns how many were stopped."""
+    """Kill the workers serving `endpoint_port` (all when None); returns how many were stopped.
+    LocalEndpoint.stop() calls this, so the port also stops counting as serving."""
+    if endpoint_port is not None:
+        endpoint_stopped(endpoint_port)
     with _lock:
         host = _host
     return host.stop(endpoint_port) if host is not None else 0

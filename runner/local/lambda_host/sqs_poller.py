@@ -8,14 +8,17 @@ ReportBatchItemFailures only the reported items stay; records dropped by FilterC
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from typing import Any
 
 from runner.local.lambda_host import service
+from runner.local.lambda_host.endpoints import endpoint_serving
 from runner.local.lambda_host.record_filters import record_matches
 
 _IDLE_WAIT_S = 1.0
+_logger = logging.getLogger(__name__)
 
 
 def sqs_record(message: Any, queue_arn: str, region: str) -> dict[str, Any]:
@@ -69,21 +72,31 @@ def failed_item_ids(payload: bytes) -> set[str] | None:
     }
 
 
-class SqsPoller(threading.Thread):
+class SqsPoller:
+    """Serves one mapping on a daemon thread until the mapping is deleted or `stopping` is set."""
+
     def __init__(self, lambda_backend: Any, mapping: Any, stopping: threading.Event) -> None:
-        super().__init__(name=f"lambda-sqs-{mapping.uuid[:8]}", daemon=True)
+        self._thread = threading.Thread(target=self.run, name=f"lambda-sqs-{mapping.uuid[:8]}", daemon=True)
         self._lambda = lambda_backend
         self._mapping = mapping
         self._stopping = stopping
+
+    def start(self) -> None:
+        self._thread.start()
 
     def run(self) -> None:
         while not self._stopping.is_set():
             if self._lambda.get_event_source_mapping(self._mapping.uuid) is not self._mapping:
                 return
-            if not self._mapping.enabled:
+            if not self._mapping.enabled or not endpoint_serving():
                 self._stopping.wait(_IDLE_WAIT_S)
                 continue
-            self._poll_once()
+            try:
+                self._poll_once()
+            except Exception:
+                # A queue deleted mid-poll and the like: AWS's poller keeps going, so does this one.
+                _logger.exception("SQS poller of mapping %s failed; polling on", self._mapping.uuid)
+                self._stopping.wait(_IDLE_WAIT_S)
 
     def _poll_once(self) -> None:
         from moto.sqs.models import sqs_backends
@@ -104,7 +117,7 @@ class SqsPoller(threading.Thread):
             return
         records = [sqs_record(message, queue.queue_arn, mapping.region) for message in messages]
         wanted = [record for record in records if record_matches(mapping.filter_criteria, record)]
-        self._delete(sqs, queue.name, [r for r in records if r not in wanted])
+        self._delete_records(sqs, queue.name, [r for r in records if r not in wanted])
         if wanted:
             self._invoke(sqs, queue.name, wanted)
 
@@ -116,9 +129,11 @@ class SqsPoller(threading.Thread):
         failed: set[str] | None = None
         if "ReportBatchItemFailures" in (self._mapping.function_response_types or []):
             failed = failed_item_ids(outcome.payload)
-        self._delete(sqs, queue_name, [r for r in records if failed is None or r["messageId"] not in failed])
+        self._delete_records(
+            sqs, queue_name, [r for r in records if failed is None or r["messageId"] not in failed]
+        )
 
     @staticmethod
-    def _delete(sqs: Any, queue_name: str, records: list[dict[str, Any]]) -> None:
+    def _delete_records(sqs: Any, queue_name: str, records: list[dict[str, Any]]) -> None:
         for record in records:
             sqs.delete_message(queue_name, record["receiptHandle"])

@@ -8,13 +8,16 @@ intact for other readers (stock moto cleared it after each push).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from typing import Any
 
 from runner.local.lambda_host import service
+from runner.local.lambda_host.endpoints import endpoint_serving
 from runner.local.lambda_host.record_filters import record_matches
 
 _IDLE_WAIT_S = 1.0
+_logger = logging.getLogger(__name__)
 _MAX_BACKOFF_S = 30.0
 _new_records = threading.Condition()
 
@@ -43,9 +46,13 @@ def stream_record(item: Any, mapping: Any, region: str) -> dict[str, Any]:
     }
 
 
-class StreamPoller(threading.Thread):
+class StreamPoller:
+    """Serves one mapping on a daemon thread until the mapping is deleted or `stopping` is set."""
+
     def __init__(self, lambda_backend: Any, mapping: Any, stopping: threading.Event) -> None:
-        super().__init__(name=f"lambda-stream-{mapping.uuid[:8]}", daemon=True)
+        self._thread = threading.Thread(
+            target=self.run, name=f"lambda-stream-{mapping.uuid[:8]}", daemon=True
+        )
         self._lambda = lambda_backend
         self._mapping = mapping
         self._stopping = stopping
@@ -56,16 +63,23 @@ class StreamPoller(threading.Thread):
         # LATEST means records written after the mapping was created; TRIM_HORIZON means all kept ones.
         self._skip_existing = mapping.starting_position == "LATEST"
 
+    def start(self) -> None:
+        self._thread.start()
+
     def run(self) -> None:
         while not self._stopping.is_set():
             if self._lambda.get_event_source_mapping(self._mapping.uuid) is not self._mapping:
                 return
-            pending = self._pending() if self._mapping.enabled else []
+            pending = self._pending() if self._mapping.enabled and endpoint_serving() else []
             if not pending:
                 with _new_records:
                     _new_records.wait(_IDLE_WAIT_S)
                 continue
-            self._deliver(pending)
+            try:
+                self._deliver(pending)
+            except Exception:
+                _logger.exception("stream poller of mapping %s failed; polling on", self._mapping.uuid)
+                self._stopping.wait(_IDLE_WAIT_S)
 
     def _pending(self) -> list[Any]:
         from moto.dynamodb.models import dynamodb_backends

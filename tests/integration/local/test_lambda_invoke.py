@@ -240,6 +240,14 @@ def test_dry_run_checks_without_running_the_handler(endpoint: LocalEndpoint) -> 
     assert invoke_json(endpoint, name)["Body"]["calls"] == 1
 
 
+def test_workers_reach_a_live_endpoint_after_a_newer_one_stopped(endpoint: LocalEndpoint) -> None:
+    name = create_function(endpoint, ECHO_CONTEXT)
+    newer = LocalEndpoint.start()
+    stop_and_check_workers(newer)
+
+    assert invoke_json(endpoint, name)["Body"]["endpoint"] == endpoint.url
+
+
 def test_stopping_the_endpoint_kills_its_workers() -> None:
     local = LocalEndpoint.start()
     try:

@@ -160,7 +160,7 @@ def test_sqs_mapping_deletes_processed_messages_and_redelivers_failed_ones(
         "QueueArn"
     ]
     function = _recorder(endpoint, record_bucket, "sqs")
-    client(endpoint, "lambda").create_event_source_mapping(
+    mapping = client(endpoint, "lambda").create_event_source_mapping(
         EventSourceArn=queue_arn, FunctionName=function, BatchSize=5
     )
 
@@ -190,6 +190,8 @@ def test_sqs_mapping_deletes_processed_messages_and_redelivers_failed_ones(
     # Failed, so not deleted: it came back after the visibility timeout with a higher receive count.
     assert poison_counts[:2] == [1, 2]
     assert not _queue_is_empty(sqs, queue_url)
+    # Deleting the mapping stops its poller (the poison message would otherwise come back forever).
+    client(endpoint, "lambda").delete_event_source_mapping(UUID=mapping["UUID"])
 
 
 def _queue_is_empty(sqs: Any, queue_url: str) -> bool:
