@@ -218,6 +218,7 @@ def _failure(raw: CaseRecord, nodeid: str, source: str) -> FailureDetail:
         line=line,
         properties=detail.properties,
         attempts=record.attempts + detail.flaky_attempts,
+        output=detail.output,
     )
 
 

@@ -28,6 +28,7 @@ class CaseDetail:
     failure_type: str = ""
     flaky_attempts: int = 0
     properties: tuple[tuple[str, str], ...] = ()
+    output: str = ""
 
 
 NO_DETAIL = CaseDetail()
@@ -69,6 +70,7 @@ class FailureDetail:
     line: int | None
     properties: tuple[tuple[str, str], ...] = ()
     attempts: int = 1
+    output: str = ""
 
 
 class ProblemKind(Enum):

@@ -26,12 +26,14 @@ from runner.junit.model import NO_DETAIL, CaseDetail, CaseRecord, Outcome, Suite
 # Failure text beyond this is cut when read: the report shows a short traceback, nothing needs more.
 MAX_TEXT_CHARS = 8_000
 MAX_MESSAGE_CHARS = 2_000
+MAX_OUTPUT_CHARS = 4_000  # the end of a failed test's system-out/system-err
 _CHUNK_BYTES = 256 * 1024
 _RESULT_TAGS = {"failure": Outcome.FAILED, "error": Outcome.ERROR, "skipped": Outcome.SKIPPED}
 _FLAKY_TAGS = frozenset({"flakyFailure", "flakyError"})
 _RERUN_TAGS = frozenset({"rerunFailure", "rerunError", "rerun"})
 _XUNIT_NET_RESULTS = {"Pass": Outcome.PASSED, "Fail": Outcome.FAILED, "Skip": Outcome.SKIPPED}
 _XUNIT_NET_TEXT = frozenset({"message", "stack-trace", "reason"})
+_OUTPUT_TAGS = frozenset({"system-out", "system-err"})
 _PASSED = Outcome.PASSED
 
 
@@ -196,7 +198,7 @@ class _Detail:
 
     def __init__(self, parser: XMLParserType) -> None:
         self._parser = parser
-        self.message = self.text = self.failure_type = ""
+        self.message = self.text = self.failure_type = self.output = ""
         self.flaky = self.reruns = 0
         self.properties: list[tuple[str, str]] = []
         self.capture_tag: str | None = None
@@ -222,6 +224,10 @@ class _Detail:
             self.properties.append((attrs.get("name", ""), attrs.get("value", "")))
         elif xunit_net and name in _XUNIT_NET_TEXT:
             self._capture(name)
+        elif name in _OUTPUT_TAGS and outcome.is_failure and self.capture_tag is None:
+            # Only a failed test's captured output is worth keeping; producers write it after the
+            # failure element, so the outcome is already known here.
+            self._capture(name)
         return outcome
 
     def _capture(self, tag: str) -> None:
@@ -241,7 +247,9 @@ class _Detail:
         self._parser.CharacterDataHandler = None
         self.capture_tag = None
         text = _cut("".join(self._captured), MAX_TEXT_CHARS)
-        if name in ("message", "reason"):
+        if name in _OUTPUT_TAGS:
+            self.output = (self.output + "\n" + text).strip("\n")[-MAX_OUTPUT_CHARS:]
+        elif name in ("message", "reason"):
             self.message = _cut(text, MAX_MESSAGE_CHARS)
         else:
             self.text = text
@@ -255,6 +263,7 @@ class _Detail:
             failure_type=self.failure_type,
             flaky_attempts=self.flaky if outcome is _PASSED else self.flaky + self.reruns,
             properties=tuple(self.properties),
+            output=self.output,
         )
 
 

@@ -60,6 +60,7 @@ def _suite_for(summary: FileSummary, resolver: NodeIdResolver) -> TestSuite:
                 elapsed_sec=record.seconds,
                 file=nodeid.split("::", 1)[0] if "::" in nodeid else record.file,
                 line=record.line,
+                stdout=detail.output or None,
             )
             if record.outcome is Outcome.FAILED:
                 case.add_failure_info(

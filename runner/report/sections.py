@@ -104,6 +104,13 @@ def failures(report: Report, shown: int | None, traceback_lines: int, traceback_
             lines.append(inline(failure.message, 500))
         if failure.text and traceback_lines > 0:
             lines.append(code_block(tail_lines(failure.text, traceback_lines, traceback_chars), "python"))
+        if failure.output and traceback_lines > 8:
+            output = tail_lines(failure.output, traceback_lines // 2, traceback_chars // 2)
+            lines.append(f"Captured output:\n{code_block(output)}")
+        if failure.properties and traceback_lines > 8:
+            lines.append(
+                "Properties: " + ", ".join(f"{inline(k, 60)}={inline(v, 120)}" for k, v in failure.properties)
+            )
     not_shown = total - len(kept)
     if not_shown > 0:
         lines.append(f"… and {not_shown} more failure{'s' if not_shown != 1 else ''} not shown here.")

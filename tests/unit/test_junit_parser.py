@@ -68,6 +68,7 @@ def test_surefire_file_gives_failure_error_and_flaky_pass() -> None:
     assert cases["rejectsDuplicate"].outcome is Outcome.FAILED
     assert cases["rejectsDuplicate"].detail.failure_type == "org.opentest4j.AssertionFailedError"
     assert cases["rejectsDuplicate"].detail.message == "expected: <1> but was: <2>"
+    assert cases["rejectsDuplicate"].detail.output == "reserving sku-1"
     assert cases["timesOut"].outcome is Outcome.ERROR
     assert cases["eventuallyConsistent"].outcome is Outcome.PASSED
     assert cases["eventuallyConsistent"].detail.flaky_attempts == 1

@@ -153,6 +153,19 @@ def test_hostile_test_names_and_messages_stay_inert_in_the_report(tmp_path: Path
     assert not re.search(r"@(team|org)\b", outside)
 
 
+def test_a_failed_tests_output_and_properties_are_shown(tmp_path: Path) -> None:
+    (tmp_path / "shard-1.xml").write_text(
+        '<testsuite name="pytest"><testcase classname="tests.test_a" name="test_one">'
+        '<properties><property name="correlation_id" value="cid-42"/></properties>'
+        '<failure message="boom">tests/test_a.py:3: AssertionError</failure>'
+        "<system-out>reserved sku-1 @team</system-out></testcase></testsuite>",
+        encoding="utf-8",
+    )
+    body = render_markdown(report_for(tmp_path), COMMENT_BUDGET)
+    assert "Captured output:\n```text\nreserved sku-1 @team\n```" in body
+    assert "Properties: correlation\\_id=cid\\-42" in body
+
+
 def test_terminal_view_shows_status_failures_and_cost(tmp_path: Path) -> None:
     write_failures(tmp_path, 3, "assert reserved == 3", "trace")
     text = render_terminal(report_for(tmp_path, sample_cost()))
