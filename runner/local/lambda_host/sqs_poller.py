@@ -7,13 +7,13 @@ ReportBatchItemFailures only the reported items stay; records dropped by FilterC
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
 from typing import Any
 
 from runner.local.lambda_host import service
+from runner.local.lambda_host.batch_response import failed_item_ids
 from runner.local.lambda_host.endpoints import endpoint_serving
 from runner.local.lambda_host.record_filters import record_matches
 
@@ -56,19 +56,6 @@ def sqs_record(message: Any, queue_arn: str, region: str) -> dict[str, Any]:
         "eventSource": "aws:sqs",
         "eventSourceARN": queue_arn,
         "awsRegion": region,
-    }
-
-
-def failed_item_ids(payload: bytes) -> set[str] | None:
-    """The `batchItemFailures` of a partial batch response; None when the response is not one."""
-    try:
-        response = json.loads(payload or b"null")
-    except ValueError:
-        return None
-    if not isinstance(response, dict) or not isinstance(response.get("batchItemFailures"), list):
-        return None
-    return {
-        str(item.get("itemIdentifier")) for item in response["batchItemFailures"] if isinstance(item, dict)
     }
 
 

@@ -13,7 +13,9 @@ import threading
 from typing import Any
 
 from runner.local.lambda_host import service
+from runner.local.lambda_host.batch_response import failed_item_ids
 from runner.local.lambda_host.endpoints import endpoint_serving
+from runner.local.lambda_host.outcome import InvocationOutcome
 from runner.local.lambda_host.record_filters import record_matches
 
 _IDLE_WAIT_S = 1.0
@@ -104,12 +106,29 @@ class StreamPoller:
             outcome = service.invoke_sync(
                 self._lambda.get_function(mapping.function_arn), {"Records": wanted}
             )
-        if outcome is not None and outcome.function_error and not self._retries_exhausted():
+        retry_from = self._retry_from(outcome, records) if outcome is not None else None
+        if retry_from is not None and not self._retries_exhausted():
+            # Records before the first failure are done (AWS checkpoints them); the rest come again.
+            self._position += retry_from
             self._failures += 1
             self._stopping.wait(min(2.0 ** (self._failures - 1), _MAX_BACKOFF_S))
             return
         self._failures = 0
         self._position += len(pending)
+
+    def _retry_from(self, outcome: InvocationOutcome, records: list[dict[str, Any]]) -> int | None:
+        """Index of the first record to deliver again, or None when the batch succeeded."""
+        if outcome.function_error:
+            return 0
+        if "ReportBatchItemFailures" not in (self._mapping.function_response_types or []):
+            return None
+        failed = failed_item_ids(outcome.payload)
+        if not failed:
+            return None
+        sequence_numbers = [str(record["dynamodb"].get("SequenceNumber")) for record in records]
+        hits = [index for index, number in enumerate(sequence_numbers) if number in failed]
+        # An identifier that names no record in the batch fails the whole batch, as on AWS.
+        return min(hits) if hits and len(hits) == len(failed) else 0
 
     def _retries_exhausted(self) -> bool:
         limit = self._mapping.max_retry_attempts

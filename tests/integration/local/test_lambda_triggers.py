@@ -316,3 +316,103 @@ def test_log_subscription_delivers_the_functions_own_log_lines_to_another_functi
     assert delivered["logGroup"] == group
     assert delivered["subscriptionFilters"] == ["alerts"]
     assert [log_event["message"] for log_event in delivered["logEvents"]] == ["ALERT stock low"]
+
+
+PARTIAL_BATCH = """
+import json
+import os
+import uuid
+
+import boto3
+
+s3 = boto3.client("s3")
+
+def handler(event, context):
+    s3.put_object(
+        Bucket=os.environ["RECORD_BUCKET"],
+        Key=f"{os.environ['RECORD_PREFIX']}/{uuid.uuid4().hex}.json",
+        Body=json.dumps(event),
+    )
+    failures = []
+    for record in event["Records"]:
+        if "dynamodb" in record and record["dynamodb"]["Keys"]["sku"]["S"] == "bad":
+            failures.append({"itemIdentifier": record["dynamodb"]["SequenceNumber"]})
+        if record.get("body") == "bad":
+            failures.append({"itemIdentifier": record["messageId"]})
+    return {"batchItemFailures": failures}
+"""
+
+
+def _deliveries(events: list[Any], key: Any) -> int:
+    return sum(1 for event in events for record in event["Records"] if key(record))
+
+
+def test_stream_partial_batch_failure_retries_from_the_failed_record_then_moves_on(
+    endpoint: LocalEndpoint, record_bucket: str
+) -> None:
+    dynamodb = client(endpoint, "dynamodb")
+    table = unique("stock")
+    stream_arn = dynamodb.create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "sku", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "sku", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"},
+    )["TableDescription"]["LatestStreamArn"]
+    function = _recorder(endpoint, record_bucket, "partial-stream", PARTIAL_BATCH)
+    client(endpoint, "lambda").create_event_source_mapping(
+        EventSourceArn=stream_arn,
+        FunctionName=function,
+        StartingPosition="TRIM_HORIZON",
+        MaximumRetryAttempts=1,
+        FunctionResponseTypes=["ReportBatchItemFailures"],
+    )
+
+    def sku_is(name: str) -> Any:
+        return lambda record: record["dynamodb"]["Keys"]["sku"]["S"] == name
+
+    for sku in ("first", "bad"):
+        dynamodb.put_item(TableName=table, Item={"sku": {"S": sku}})
+    events = eventually(
+        lambda: _recorded(endpoint, record_bucket, "partial-stream"),
+        until=lambda found: _deliveries(found, sku_is("bad")) >= 2,
+        timeout=30,
+    )
+    dynamodb.put_item(TableName=table, Item={"sku": {"S": "after"}})
+    events = eventually(
+        lambda: _recorded(endpoint, record_bucket, "partial-stream"),
+        until=lambda found: _deliveries(found, sku_is("after")) >= 1,
+        timeout=30,
+        description="the record after the exhausted one",
+    )
+
+    assert _deliveries(events, sku_is("first")) == 1
+    assert _deliveries(events, sku_is("bad")) == 2
+    assert _deliveries(events, sku_is("after")) == 1
+
+
+def test_sqs_partial_batch_failure_deletes_only_the_successful_messages(
+    endpoint: LocalEndpoint, record_bucket: str
+) -> None:
+    sqs = client(endpoint, "sqs")
+    queue_url = sqs.create_queue(QueueName=unique("partial"), Attributes={"VisibilityTimeout": "1"})[
+        "QueueUrl"
+    ]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    function = _recorder(endpoint, record_bucket, "partial-sqs", PARTIAL_BATCH)
+    mapping = client(endpoint, "lambda").create_event_source_mapping(
+        EventSourceArn=queue_arn, FunctionName=function, FunctionResponseTypes=["ReportBatchItemFailures"]
+    )
+
+    sqs.send_message(QueueUrl=queue_url, MessageBody="good")
+    sqs.send_message(QueueUrl=queue_url, MessageBody="bad")
+    events = eventually(
+        lambda: _recorded(endpoint, record_bucket, "partial-sqs"),
+        until=lambda found: _deliveries(found, lambda record: record["body"] == "bad") >= 2,
+        timeout=30,
+    )
+    client(endpoint, "lambda").delete_event_source_mapping(UUID=mapping["UUID"])
+
+    assert _deliveries(events, lambda record: record["body"] == "good") == 1
