@@ -13,6 +13,7 @@ from runner.local.fixes import (
     cdk_metadata_model,
     change_set_execution,
     change_set_lookup_per_stack,
+    cloudtrail_lookup_events,
     delete_in_dependency_order,
     events_rule_custom_bus,
     failed_resource_rolls_back,
@@ -52,6 +53,7 @@ ALL_FIXES: tuple[Fix, ...] = (
     stack_delete_failure.FIX,
 )
 
+    cloudtrail_lookup_events.FIX,
 
 def apply_fixes() -> None:
     """Install every fix (idempotent; patches are process-global)."""
