@@ -18,6 +18,7 @@ from runner.local.fixes import (
     events_rule_custom_bus,
     failed_resource_rolls_back,
     inline_lambda_code_update,
+    lambda_code_object_must_exist,
     previous_parameter_values,
     s3_bucket_policy_model,
     sns_subscription_model,
@@ -41,6 +42,7 @@ ALL_FIXES: tuple[Fix, ...] = (
     cdk_metadata_model.FIX,
     unchanged_resources_kept_on_update.FIX,
     inline_lambda_code_update.FIX,
+    lambda_code_object_must_exist.FIX,
     previous_parameter_values.FIX,
     change_set_lookup_per_stack.FIX,
     change_set_execution.FIX,
@@ -51,9 +53,9 @@ ALL_FIXES: tuple[Fix, ...] = (
     delete_in_dependency_order.FIX,
     bucket_delete_requires_empty.FIX,
     stack_delete_failure.FIX,
+    cloudtrail_lookup_events.FIX,
 )
 
-    cloudtrail_lookup_events.FIX,
 
 def apply_fixes() -> None:
     """Install every fix (idempotent; patches are process-global)."""

@@ -63,7 +63,9 @@ def cli_environment(endpoint: LocalEndpoint | None = None) -> dict[str, str]:
     return environment
 
 
-def run_cdk(arguments: list[str], cwd: Path, environment: dict[str, str]) -> tuple[str, float]:
+def run_cdk(
+    arguments: list[str], cwd: Path, environment: dict[str, str], *, expect_failure: bool = False
+) -> tuple[str, float]:
     started = time.monotonic()
     completed = subprocess.run(
         [str(CDK), *arguments, "--no-notices"],
@@ -76,7 +78,10 @@ def run_cdk(arguments: list[str], cwd: Path, environment: dict[str, str]) -> tup
     )
     elapsed = time.monotonic() - started
     output = completed.stdout + completed.stderr
-    assert completed.returncode == 0, f"cdk {' '.join(arguments)} failed:\n{output}"
+    if expect_failure:
+        assert completed.returncode != 0, f"cdk {' '.join(arguments)} succeeded unexpectedly:\n{output}"
+    else:
+        assert completed.returncode == 0, f"cdk {' '.join(arguments)} failed:\n{output}"
     return output, elapsed
 
 
@@ -110,6 +115,19 @@ def assembly_with_new_code(source: Path, target: Path, stack_name: str, handler_
     assets = json.loads((target / f"{stack_name}.assets.json").read_text())
     old_template_hash = next(
         asset_id for asset_id, asset in assets["files"].items() if asset["source"]["path"] == template.name
+    )
+    _replace_in_files(target, old_template_hash, hashlib.sha256(template.read_bytes()).hexdigest())
+    return target
+
+
+def assembly_with_missing_code(source: Path, target: Path, stack_name: str) -> Path:
+    """Copy of `source` whose function points at a code object nobody uploaded: CreateFunction fails."""
+    shutil.copytree(source, target)
+    template = target / f"{stack_name}.template.json"
+    (code_dir,) = target.glob("asset.*")
+    old_template_hash = hashlib.sha256(template.read_bytes()).hexdigest()
+    template.write_text(
+        template.read_text().replace(f"{code_dir.name.removeprefix('asset.')}.zip", "missing.zip")
     )
     _replace_in_files(target, old_template_hash, hashlib.sha256(template.read_bytes()).hexdigest())
     return target
@@ -173,8 +191,9 @@ def test_cdk_cli_bootstraps_deploys_updates_and_destroys_the_serverless_app(
 
     deploy = ["deploy", "--require-approval", "never", "-a"]
     outputs_file = tmp_path / "outputs.json"
+    tags = ["--tags", "spt:pr=88", "--tags", "spt:managed=true"]
     _, timings["deploy"] = run_cdk(
-        [*deploy, str(assembly), "--outputs-file", str(outputs_file)], APP_DIR, environment
+        [*deploy, str(assembly), "--outputs-file", str(outputs_file), *tags], APP_DIR, environment
     )
     stack = _stack(cdk_endpoint, stack_name)
     stack_id = stack["StackId"]
@@ -187,12 +206,21 @@ def test_cdk_cli_bootstraps_deploys_updates_and_destroys_the_serverless_app(
     assert [s["Protocol"] for s in subscriptions] == ["sqs"]
     rules = _client(cdk_endpoint, "events").list_rules(EventBusName=outputs["BusName"])["Rules"]
     assert len(rules) == 1
+    assert {"Key": "spt:pr", "Value": "88"} in stack["Tags"]
+    tagged = _client(cdk_endpoint, "resourcegroupstaggingapi").get_resources(
+        TagFilters=[
+            {"Key": "aws:cloudformation:stack-name", "Values": [stack_name]},
+            {"Key": "spt:pr", "Values": ["88"]},
+        ]
+    )["ResourceTagMappingList"]
+    tagged_services = {mapping["ResourceARN"].split(":")[2] for mapping in tagged}
+    assert tagged_services >= {"lambda", "dynamodb", "sqs", "sns", "s3", "events"}
     first_sha, first_zip = _deployed_code(cdk_endpoint, stack_name, outputs["FunctionName"])
     assert first_sha == base64.b64encode(hashlib.sha256(first_zip).digest()).decode()
 
     new_source = (APP_DIR / "lambda_src" / "handler.py").read_text().replace("VERSION = 1", "VERSION = 2")
     updated = assembly_with_new_code(assembly, tmp_path / "cdk.out.v2", stack_name, new_source)
-    _, timings["update"] = run_cdk([*deploy, str(updated)], APP_DIR, environment)
+    _, timings["update"] = run_cdk([*deploy, str(updated), *tags], APP_DIR, environment)
     stack = _stack(cdk_endpoint, stack_name)
     assert stack["StackStatus"] == "UPDATE_COMPLETE"
     assert _outputs(stack) == outputs  # nothing was replaced
@@ -203,7 +231,7 @@ def test_cdk_cli_bootstraps_deploys_updates_and_destroys_the_serverless_app(
         assert archive.read("handler.py").decode() == new_source
     assert sns.list_subscriptions_by_topic(TopicArn=outputs["TopicArn"])["Subscriptions"] == subscriptions
 
-    output, timings["no-change deploy"] = run_cdk([*deploy, str(updated)], APP_DIR, environment)
+    output, timings["no-change deploy"] = run_cdk([*deploy, str(updated), *tags], APP_DIR, environment)
     assert "(no changes)" in output
     assert _stack(cdk_endpoint, stack_name)["StackStatus"] == "UPDATE_COMPLETE"
 
@@ -229,3 +257,34 @@ def _assert_nothing_left(endpoint: LocalEndpoint, stack_name: str, outputs: dict
     assert outputs["BucketName"] not in buckets
     roles = [r["RoleName"] for r in _client(endpoint, "iam").list_roles()["Roles"]]
     assert not [role for role in roles if role.startswith(stack_name)]
+
+
+def test_cdk_cli_reports_a_failed_deploy_and_recovers_on_the_next(
+    cdk_endpoint: LocalEndpoint, assembly: Path, stack_name: str, tmp_path: Path
+) -> None:
+    environment = cli_environment(cdk_endpoint)
+    run_cdk(["bootstrap", ENVIRONMENT], tmp_path, environment)
+    broken = assembly_with_missing_code(assembly, tmp_path / "cdk.out.broken", stack_name)
+    deploy = ["deploy", "--require-approval", "never", "-a"]
+    _client(cdk_endpoint, "cloudformation").delete_stack(StackName=stack_name)  # whatever a test left
+    try:
+        output, _ = run_cdk([*deploy, str(broken)], APP_DIR, environment, expect_failure=True)
+        assert "ROLLBACK_COMPLETE" in output
+        assert "CREATE_FAILED" in output
+        assert _stack(cdk_endpoint, stack_name)["StackStatus"] == "ROLLBACK_COMPLETE"
+        failed = [
+            event
+            for event in _client(cdk_endpoint, "cloudformation").describe_stack_events(StackName=stack_name)[
+                "StackEvents"
+            ]
+            if event["ResourceStatus"] == "CREATE_FAILED"
+        ]
+        assert [event["ResourceType"] for event in failed] == ["AWS::Lambda::Function"]
+
+        # The CLI deletes a ROLLBACK_COMPLETE stack before creating it again.
+        run_cdk([*deploy, str(assembly)], APP_DIR, environment)
+        stack = _stack(cdk_endpoint, stack_name)
+        assert stack["StackStatus"] == "CREATE_COMPLETE"
+        assert set(_outputs(stack)) == EXPECTED_OUTPUTS
+    finally:
+        _client(cdk_endpoint, "cloudformation").delete_stack(StackName=stack_name)

@@ -333,3 +333,35 @@ def test_each_resource_reports_its_own_status(moto: Moto) -> None:
     }
     moto.client("s3").delete_object(Bucket=bucket, Key="k")
     moto.client("cloudformation").delete_stack(StackName=name)
+
+
+def test_a_function_whose_code_object_is_missing_fails_to_deploy(moto: Moto) -> None:
+    bucket = unique("assets")
+    moto.client("s3").create_bucket(Bucket=bucket)
+    resources = lambda_resources("unused")
+    resources["Handler"]["Properties"]["Code"] = {"S3Bucket": bucket, "S3Key": "never-uploaded.zip"}
+    name = unique("missing-code")
+    moto.create_stack(
+        {"Resources": resources, "Outputs": {"Name": {"Value": {"Ref": "Handler"}}}}, StackName=name
+    )
+    if not moto.fixed:
+        # Deployed, with empty code: the mistake surfaces only when something invokes it.
+        function = moto.client("lambda").get_function(FunctionName=moto.outputs(name)["Name"])
+        assert (moto.stack(name)["StackStatus"], function["Configuration"]["CodeSize"]) == (
+            "CREATE_COMPLETE",
+            0,
+        )
+        return
+    assert moto.stack(name)["StackStatus"] == "ROLLBACK_COMPLETE"
+    failed = [e for e in moto.events(name) if e["ResourceStatus"] == "CREATE_FAILED"]
+    assert [e["LogicalResourceId"] for e in failed] == ["Handler"]
+    assert "NoSuchKey" in failed[0]["ResourceStatusReason"]
+
+
+def test_cloudtrail_lookup_answers_an_empty_page(moto: Moto) -> None:
+    """The CDK CLI asks CloudTrail which calls failed after a failed deploy."""
+    cloudtrail = moto.client("cloudtrail")
+    if not moto.fixed:
+        assert_call_fails(lambda: cloudtrail.lookup_events(MaxResults=50))
+        return
+    assert cloudtrail.lookup_events(MaxResults=50)["Events"] == []
