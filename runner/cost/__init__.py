@@ -40,6 +40,11 @@ def estimate_with_clients(
     inventory = StackInventory(
         client("cloudformation"), client("lambda"), client("dynamodb"), client("apigateway")
     )
-    usage = UsageReader(client("cloudwatch"), client("logs"), LOCAL_NAMESPACES if local else None)
+    usage = UsageReader(
+        client("cloudwatch"),
+        client("logs"),
+        LOCAL_NAMESPACES if local else None,
+        client("s3") if local else None,
+    )
     estimator = CostEstimator(inventory, usage, table or PriceTable.load(), local=local)
     return estimator.estimate(stack_names, fallback_start, now)

@@ -13,8 +13,8 @@ from runner.cost.usage import UsageReader
 
 AWS_NOTE = "CloudWatch metrics arrive minutes late: use in the last few minutes may be missing."
 LOCAL_NOTE = (
-    "Local endpoint: only Lambda publishes metrics (log bytes are counted from the log events); "
-    "other services show as not priced."
+    "Local endpoint: only Lambda publishes metrics (log bytes are counted from the log events, bucket "
+    "bytes from the object listing); other services show as not priced."
 )
 
 

@@ -1,5 +1,6 @@
 """Usage over the run's window, read from CloudWatch (and, where the local endpoint publishes no
-metric, counted from the data itself when that is a real count: log bytes from the log events)."""
+metric, counted from the data itself when that is a real count: log bytes from the log events,
+bucket bytes from the object listing)."""
 
 from __future__ import annotations
 
@@ -24,9 +25,11 @@ class UsageReader:
         cloudwatch: Any,
         logs: Any | None = None,
         published_namespaces: frozenset[str] | None = None,
+        s3: Any | None = None,
     ) -> None:
         self._cloudwatch = cloudwatch
         self._logs = logs
+        self._s3 = s3
         self._published = published_namespaces
 
     def sums(
@@ -40,6 +43,8 @@ class UsageReader:
                 to_fetch.append(query)
             elif self._logs is not None and (query.namespace, query.metric) == ("AWS/Logs", "IncomingBytes"):
                 results[query] = self._count_log_bytes(dict(query.dimensions)["LogGroupName"], start, end)
+            elif self._s3 is not None and (query.namespace, query.metric) == ("AWS/S3", "BucketSizeBytes"):
+                results[query] = self._count_bucket_bytes(dict(query.dimensions)["BucketName"])
             else:
                 results[query] = None
         for offset in range(0, len(to_fetch), _BATCH):
@@ -113,6 +118,20 @@ class UsageReader:
             if error.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
                 return 0.0  # the function never logged: nothing ingested
             return None
+
+    def _count_bucket_bytes(self, bucket: str) -> float | None:
+        """Bytes stored now, summed from the object listing (all versions when versioned)."""
+        from botocore.exceptions import ClientError
+
+        if self._s3 is None:
+            return None
+        total = 0
+        try:
+            for page in self._s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
+                total += sum(int(version.get("Size", 0)) for version in page.get("Versions", []))
+        except ClientError:
+            return None
+        return float(total)
 
 
 def _combine(query: MetricQuery, points: list[float]) -> float:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from runner import gha
+from runner.report.build import ReportInputs, build_report
 from runner.report.markdown import COMMENT_BUDGET, SUMMARY_BUDGET, render_markdown
 from runner.report.model import Report
 
@@ -126,3 +127,14 @@ def _comment(report: Report, options: PublishOptions, env: Mapping[str, str]) ->
         print(f"PR comment: {result.message} ({result.url})", flush=True)
     else:
         gha.annotation(level, f"PR comment not written: {result.message}", title="serverless-pr-test report")
+
+
+def report_run(
+    inputs: ReportInputs, options: PublishOptions, env: Mapping[str, str] | None = None
+) -> tuple[Report, int]:
+    """Build, publish and return the report with its exit code (1: a test failed or results are
+    incomplete). For `run`: call after the tests and BEFORE destroy (the cost reads the live stacks),
+    then print `render_terminal(report)`."""
+    environment = os.environ if env is None else env
+    report = build_report(inputs, env=environment)
+    return report, publish_report(report, options, environment)

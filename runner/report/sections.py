@@ -11,8 +11,11 @@ from runner.report.model import Report
 
 
 def usd(amount: float) -> str:
+    """Dollars readable at PR-environment scale: cents, else up to six decimals, else "< $0.000001"."""
     if amount == 0:
         return "$0.00"
+    if amount < 0.0000005:
+        return "< $0.000001"
     if amount < 0.01:
         return f"${amount:.6f}".rstrip("0")
     return f"${amount:,.2f}"

@@ -61,7 +61,8 @@ def _cost_lines(report: Report) -> list[str]:
     ]
     lines += [f"  {service.value:<16} {usd(amount)}" for service, amount in estimate.by_service()]
     if estimate.unpriced:
-        lines.append(f"  not priced ({len(estimate.unpriced)}), the total is a floor:")
+        count = len({item.resource for item in estimate.unpriced})
+        lines.append(f"  not priced ({count} resource{'s' if count != 1 else ''}), the total is a floor:")
         lines += [f"    {item.resource} ({item.resource_type}): {item.reason}" for item in estimate.unpriced]
     lines += [f"  note: {note}" for note in estimate.notes]
     return lines

@@ -21,6 +21,7 @@ from runner.report import (
     render_terminal,
 )
 from runner.report.escape import code_block, inline
+from runner.report.sections import usd
 
 NOW = datetime(2026, 11, 21, 7, 0, tzinfo=UTC)
 RUN = RunInfo(
@@ -174,3 +175,11 @@ def test_terminal_view_shows_status_failures_and_cost(tmp_path: Path) -> None:
     assert "cost: $0.00036 for this run" in text
     assert "$0.03/day" in text
     assert "shop-pr-7/Queue (AWS::SQS::Queue): no usage data" in text
+
+
+@pytest.mark.parametrize(
+    ("amount", "shown"),
+    [(0.0, "$0.00"), (1e-9, "< $0.000001"), (0.0000234, "$0.000023"), (0.004, "$0.004"), (12.345, "$12.35")],
+)
+def test_dollar_amounts_stay_readable_at_every_scale(amount: float, shown: str) -> None:
+    assert usd(amount) == shown

@@ -3,6 +3,8 @@ invocations, or put with put_metric_data), log events, and the stack's real reso
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -83,3 +85,22 @@ def test_a_stack_that_does_not_exist_costs_nothing_and_lists_nothing(client: Cal
     assert estimate.lines == ()
     assert estimate.unpriced == ()
     assert estimate.hours == pytest.approx(0.5)
+
+
+def test_bucket_storage_is_counted_from_its_objects_and_its_requests_are_listed_unpriced(
+    client: Callable[[str], Any],
+) -> None:
+    stack = f"shop-pr-{uuid.uuid4().int % 10**8}"
+    template = {"Resources": {"Reports": {"Type": "AWS::S3::Bucket"}}}
+    client("cloudformation").create_stack(StackName=stack, TemplateBody=json.dumps(template))
+    (resource,) = client("cloudformation").list_stack_resources(StackName=stack)["StackResourceSummaries"]
+    bucket = resource["PhysicalResourceId"]
+    client("s3").put_object(Bucket=bucket, Key="a.json", Body=b"x" * 3000)
+    client("s3").put_object(Bucket=bucket, Key="b.json", Body=b"y" * 2000)
+    estimate = estimate_with_clients(client, (stack,), datetime.now(UTC) - timedelta(hours=1), local=True)
+    (storage,) = estimate.lines
+    assert storage.service is Service.S3
+    assert storage.quantity == pytest.approx(5000 / 1e9)
+    assert storage.usd_per_day == pytest.approx(5000 / 1e9 * price("s3.storage_gb_months") / 730 * 24)
+    (requests,) = estimate.unpriced
+    assert "request metrics" in requests.reason

@@ -17,6 +17,7 @@ import pytest
 from runner.junit.nodeid import mangle
 from runner.local import LocalEndpoint
 from runner.record import DeployedStack, DeploymentRecord
+from runner.report import PublishOptions, ReportInputs, render_terminal, report_run
 from runner.shard_plan import PlanSlice
 from runner.sharding import ShardSpec, plan_hash
 from runner.tags import format_time
@@ -163,3 +164,30 @@ def test_passing_run_exits_zero_even_when_github_is_down(tmp_path: Path, github:
         in completed.stdout
     )
     assert outputs(tmp_path)["passed"] == "true"
+
+
+def test_report_run_gives_the_run_command_a_terminal_report_with_cost_per_run_and_per_day(
+    tmp_path: Path,
+    endpoint: LocalEndpoint,
+    client: Callable[[str], Any],
+    make_stack: Callable[[int], tuple[str, str]],
+) -> None:
+    stack, function = make_stack(256)
+    client("lambda").invoke(FunctionName=function, Payload=b"{}")
+    record = DeploymentRecord(
+        repository="local/shop", pr_number=None, commit="unknown", run_id="local", region=endpoint.region,
+        endpoint_url=endpoint.url, stacks=(DeployedStack(stack, "CREATE_COMPLETE"),), tags={},
+        deployed_at=format_time(datetime.now(UTC)), duration_seconds=12.0,
+    )  # fmt: skip
+    write_results(tmp_path / "results", failing=set(), shards=[1, 2])
+    inputs = ReportInputs(tmp_path / "results", record=record)
+    options = PublishOptions(results_dir=tmp_path / "results", output=tmp_path / "report.md", comment=False)
+    report, exit_code = report_run(inputs, options, env={})
+    assert exit_code == 0
+    assert report.cost is not None
+    assert report.cost.run_usd > 0
+    text = render_terminal(report)
+    assert text.startswith("PASSED: 3 tests")
+    assert "for this run" in text
+    assert "/day if left running idle" in text
+    assert (tmp_path / "report.md").is_file()
