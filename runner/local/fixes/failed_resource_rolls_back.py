@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from runner.local.fixes.fix import Fix
-from runner.local.fixes.stack_events import failed_resource, failure_reason, mark_failed_resource
+from runner.local.fixes.stack_events import (
+    failed_resource,
+    failure_reason,
+    mark_failed_resource,
+    set_stack_status,
+)
 
 
 def _mark_failures(original: Any) -> Any:
@@ -38,16 +43,15 @@ def _failure_summary(error: Exception, verb: str) -> str:
 
 
 def _roll_back_create(stack: Any, error: Exception) -> None:
-    stack.status = "ROLLBACK_IN_PROGRESS"
-    stack._add_stack_event("ROLLBACK_IN_PROGRESS", resource_status_reason=_failure_summary(error, "create"))
+    set_stack_status(stack, "ROLLBACK_IN_PROGRESS", _failure_summary(error, "create"))
     try:
         stack.resource_map.delete()
     except Exception as cleanup_error:
-        stack.status = "ROLLBACK_FAILED"
-        stack._add_stack_event("ROLLBACK_FAILED", resource_status_reason=failure_reason(cleanup_error))
+        set_stack_status(stack, "ROLLBACK_FAILED", failure_reason(cleanup_error))
         return
-    stack.status = "ROLLBACK_COMPLETE"
-    stack._add_stack_event("ROLLBACK_COMPLETE")
+    # CloudFormation keeps the reason the rollback started for on the rolled-back stack.
+    set_stack_status(stack, "ROLLBACK_COMPLETE")
+    stack.stack_status_reason = _failure_summary(error, "create")
 
 
 def _create_resources(original: Any) -> Any:
@@ -83,10 +87,7 @@ class _StackState:
 
 
 def _roll_back_update(stack: Any, before: _StackState, error: Exception) -> None:
-    stack.status = "UPDATE_ROLLBACK_IN_PROGRESS"
-    stack._add_stack_event(
-        "UPDATE_ROLLBACK_IN_PROGRESS", resource_status_reason=_failure_summary(error, "update")
-    )
+    set_stack_status(stack, "UPDATE_ROLLBACK_IN_PROGRESS", _failure_summary(error, "update"))
     resource_map = stack.resource_map
     added = [
         logical_id
@@ -100,10 +101,7 @@ def _roll_back_update(stack: Any, before: _StackState, error: Exception) -> None
         try:
             resource_map._delete_resource(resource, resource_map._resource_json_map[logical_id])
         except Exception as cleanup_error:
-            stack.status = "UPDATE_ROLLBACK_FAILED"
-            stack._add_stack_event(
-                "UPDATE_ROLLBACK_FAILED", resource_status_reason=failure_reason(cleanup_error)
-            )
+            set_stack_status(stack, "UPDATE_ROLLBACK_FAILED", failure_reason(cleanup_error))
             return
     stack.template = before.template
     stack._parse_template()
@@ -115,8 +113,7 @@ def _roll_back_update(stack: Any, before: _StackState, error: Exception) -> None
     resource_map.load_parameters()
     resource_map.load_conditions()
     stack.output_map = stack._create_output_map()
-    stack.status = "UPDATE_ROLLBACK_COMPLETE"
-    stack._add_stack_event("UPDATE_ROLLBACK_COMPLETE")
+    set_stack_status(stack, "UPDATE_ROLLBACK_COMPLETE")
 
 
 def _update(original: Any) -> Any:
@@ -128,6 +125,7 @@ def _update(original: Any) -> Any:
         tags: dict[str, str] | None = None,
     ) -> None:
         before = _StackState.of(self)
+        self.stack_status_reason = None
         try:
             original(self, template, role_arn=role_arn, parameters=parameters, tags=tags)
         except Exception as error:

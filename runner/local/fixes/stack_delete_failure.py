@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from runner.local.fixes.fix import Fix
-from runner.local.fixes.stack_events import failure_reason
+from runner.local.fixes.stack_events import failure_reason, set_stack_status
 
 
 class StackDeleteFailed(Exception):
@@ -30,16 +30,13 @@ def _remaining_resources(stack: Any) -> list[str]:
 
 def _stack_delete(original: Any) -> Any:
     def delete(self: Any) -> None:
+        self.stack_status_reason = None
         try:
             original(self)
         except Exception as error:
             remaining = ", ".join(_remaining_resources(self))
-            self.status = "DELETE_FAILED"
-            self._add_stack_event(
-                "DELETE_FAILED",
-                resource_status_reason=f"The following resource(s) failed to delete: [{remaining}]. "
-                f"{failure_reason(error)}",
-            )
+            reason = f"The following resource(s) failed to delete: [{remaining}]. {failure_reason(error)}"
+            set_stack_status(self, "DELETE_FAILED", reason)
             raise StackDeleteFailed(remaining) from error
 
     return delete

@@ -44,6 +44,13 @@ def add_resource_event(
     stack.events.append(event)
 
 
+def set_stack_status(stack: Any, status: str, reason: str | None = None) -> None:
+    """Move the stack to `status` with a stack event; `reason` also shows as StackStatusReason."""
+    stack.status = status
+    stack.stack_status_reason = reason
+    stack._add_stack_event(status, resource_status_reason=reason)
+
+
 def mark_failed_resource(error: BaseException, logical_id: str) -> bool:
     """Remember `logical_id` as the resource that raised `error`; False when an inner one did."""
     if getattr(error, _FAILED_RESOURCE_ATTRIBUTE, None) is not None:

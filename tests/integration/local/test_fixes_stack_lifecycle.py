@@ -41,6 +41,9 @@ def test_a_failing_resource_rolls_the_new_stack_back(moto: Moto) -> None:
     # Describing the rolled-back stack must not re-create the queue through its output.
     assert "Outputs" not in moto.stack(name)
     assert moto.stack(name)["StackStatus"] == "ROLLBACK_COMPLETE"
+    assert moto.stack(name)["StackStatusReason"].startswith(
+        "The following resource(s) failed to create: [Handler]"
+    )
     failed = [e for e in moto.events(name) if e["ResourceStatus"] == "CREATE_FAILED"]
     assert [e["LogicalResourceId"] for e in failed] == ["Handler"]
     assert "no-such-bucket" in failed[0]["ResourceStatusReason"] or "S3" in failed[0]["ResourceStatusReason"]
@@ -110,6 +113,9 @@ def test_deleting_a_stack_with_a_non_empty_bucket_fails_until_it_is_emptied(moto
         return
 
     assert moto.stack(name)["StackStatus"] == "DELETE_FAILED"
+    assert moto.stack(name)["StackStatusReason"].startswith(
+        "The following resource(s) failed to delete: [Bucket]"
+    )
     failed = [e for e in moto.events(name) if e["ResourceStatus"] == "DELETE_FAILED"]
     assert failed[0]["LogicalResourceId"] == "Bucket"
     assert "not empty" in failed[0]["ResourceStatusReason"]
