@@ -13,12 +13,14 @@ from runner.local.lambda_host.endpoints import endpoint_serving
 from runner.local.lambda_host.function_spec import FunctionSpec
 from runner.local.lambda_host.host import LambdaHost
 from runner.local.lambda_host.outcome import InvocationOutcome
+from runner.local.lambda_host.pool import FunctionThrottled
 
 _logger = logging.getLogger(__name__)
 # AWS waits 1 and then 2 minutes between async retries; locally seconds keep tests short while
 # still showing a handler that it runs more than once.
 RETRY_DELAYS_S = (1.0, 2.0)
 DEFAULT_RETRY_ATTEMPTS = 2
+THROTTLE_DELAY_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,11 @@ class AsyncInvoker:
         for _thread in self._threads:
             self._queue.put(None)
 
+    def _later(self, delay: float, invocation: AsyncInvocation) -> None:
+        timer = threading.Timer(delay, self.submit, args=(invocation,))
+        timer.daemon = True
+        timer.start()
+
     def _drain(self) -> None:
         while (invocation := self._queue.get()) is not None:
             try:
@@ -65,7 +72,12 @@ class AsyncInvoker:
                 "dropped an async invocation of %s: the local endpoint stopped", invocation.spec.name
             )
             return
-        outcome = self._host.invoke(invocation.spec, invocation.event_text, invocation.invoked_arn)
+        try:
+            outcome = self._host.invoke(invocation.spec, invocation.event_text, invocation.invoked_arn)
+        except FunctionThrottled:
+            # AWS keeps a throttled async event queued (for up to 6 hours) without using a retry.
+            self._later(THROTTLE_DELAY_S, invocation)
+            return
         if outcome.function_error and invocation.attempt < invocation.max_retries:
             delay = RETRY_DELAYS_S[min(invocation.attempt, len(RETRY_DELAYS_S) - 1)]
             retry = AsyncInvocation(
@@ -76,9 +88,7 @@ class AsyncInvoker:
                 invocation.attempt + 1,
                 invocation.on_done,
             )
-            timer = threading.Timer(delay, self.submit, args=(retry,))
-            timer.daemon = True
-            timer.start()
+            self._later(delay, retry)
             return
         if invocation.on_done is not None:
             invocation.on_done(outcome)

@@ -35,6 +35,7 @@ class FunctionSpec:
     code_sha256: str
     code_zip: bytes
     layers: tuple[LayerCode, ...]
+    reserved_concurrency: int | None = None
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -84,7 +85,13 @@ def spec_from_moto(function: Any) -> FunctionSpec:
         code_sha256=getattr(function, "code_digest", "") or hashlib.sha256(function.code_bytes).hexdigest(),
         code_zip=getattr(function, "code_bytes", b""),
         layers=layers,
+        reserved_concurrency=_reserved(function),
     )
+
+
+def _reserved(function: Any) -> int | None:
+    value = getattr(function, "reserved_concurrency", None)
+    return None if value is None or value == "" else int(value)
 
 
 def _layer_code(function: Any, layer_arn: str) -> LayerCode:

@@ -21,7 +21,7 @@ from runner.local.lambda_host.outcome import (
     timeout_log_line,
     timeout_message,
 )
-from runner.local.lambda_host.pool import EnvironmentPool
+from runner.local.lambda_host.pool import EnvironmentPool, FunctionThrottled
 from runner.local.lambda_host.worker_pipes import Phase, PhaseEnd
 
 
@@ -42,7 +42,11 @@ class LambdaHost:
         for a runtime that cannot run here."""
         spec.require_runnable()
         request_id = str(uuid.uuid4())
-        lease = self._pool.acquire(spec, current_endpoint_port())
+        try:
+            lease = self._pool.acquire(spec, current_endpoint_port())
+        except FunctionThrottled:
+            telemetry.record_throttle(spec)
+            raise
         environment = lease.environment
         init_report: InitReport | None = None
         if lease.cold:

@@ -10,6 +10,7 @@ from typing import Any
 
 from runner.local.lambda_host import service
 from runner.local.lambda_host.function_spec import spec_from_moto
+from runner.local.lambda_host.pool import FunctionThrottled
 from runner.local.lambda_host.runtimes import UnsupportedRuntimeError
 from runner.local.lambda_host.telemetry import log_messages
 
@@ -53,7 +54,12 @@ def host_invoke(function: Any, body: Any, request_headers: Any, response_headers
     if invocation_type == "Event":
         service.invoke_async(function, event_text)
         return b""
-    outcome = service.lambda_host().invoke(spec, event_text, function.function_arn)
+    try:
+        outcome = service.lambda_host().invoke(spec, event_text, function.function_arn)
+    except FunctionThrottled as error:
+        throttled = _client_error("TooManyRequestsException", str(error))
+        throttled.code = 429  # type: ignore[attr-defined]
+        raise throttled from error
     response_headers["x-amz-executed-version"] = spec.version
     if outcome.function_error:
         response_headers["x-amz-function-error"] = "Unhandled"

@@ -16,6 +16,14 @@ FunctionKey = tuple[str, str, str, str]
 IDLE_SECONDS = 300.0
 
 
+class FunctionThrottled(Exception):
+    """Every slot of the function's reserved concurrency is busy. Internal: the invoke seam answers
+    TooManyRequestsException, pollers and the async queue wait and try again, as AWS does."""
+
+    def __init__(self, function_name: str) -> None:
+        super().__init__(f"Rate Exceeded. Reserved concurrency of {function_name} is in use")
+
+
 @dataclass(frozen=True)
 class Lease:
     environment: ExecutionEnvironment
@@ -31,10 +39,15 @@ class EnvironmentPool:
         self._lock = threading.Lock()
         self._idle: dict[FunctionKey, list[ExecutionEnvironment]] = {}
         self._busy: set[ExecutionEnvironment] = set()
+        self._starting: dict[FunctionKey, int] = {}
 
     def acquire(self, spec: FunctionSpec, endpoint_port: int) -> Lease:
+        """Raises FunctionThrottled when the function's reserved concurrency is all in use."""
         retired: list[ExecutionEnvironment] = []
         with self._lock:
+            limit = spec.reserved_concurrency
+            if limit is not None and self._in_use(spec.key) >= limit:
+                raise FunctionThrottled(spec.name)
             idle = self._idle.setdefault(spec.key, [])
             warm: ExecutionEnvironment | None = None
             while idle:
@@ -45,13 +58,20 @@ class EnvironmentPool:
                 retired.append(candidate)
             if warm is not None:
                 self._busy.add(warm)
+            else:
+                # Counted as in use while it starts, so concurrent cold starts respect the limit.
+                self._starting[spec.key] = self._starting.get(spec.key, 0) + 1
             retired.extend(self._take_expired())
         _kill_all(retired)
         if warm is not None:
             return Lease(warm, cold=False)
-        started = self._start(spec)
-        with self._lock:
-            self._busy.add(started)
+        try:
+            started = self._start(spec)
+            with self._lock:
+                self._busy.add(started)
+        finally:
+            with self._lock:
+                self._starting[spec.key] -= 1
         return Lease(started, cold=True)
 
     def release(self, environment: ExecutionEnvironment, *, reusable: bool, current: FunctionSpec) -> None:
@@ -65,7 +85,11 @@ class EnvironmentPool:
 
     def busy_count(self, key: FunctionKey) -> int:
         with self._lock:
-            return sum(1 for environment in self._busy if environment.spec.key == key)
+            return self._in_use(key)
+
+    def _in_use(self, key: FunctionKey) -> int:
+        busy = sum(1 for environment in self._busy if environment.spec.key == key)
+        return busy + self._starting.get(key, 0)
 
     def stop(self, endpoint_port: int | None = None) -> int:
         """Kill idle and busy workers (those bound to `endpoint_port`, or all); returns how many."""

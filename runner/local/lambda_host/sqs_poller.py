@@ -15,6 +15,7 @@ from typing import Any
 from runner.local.lambda_host import service
 from runner.local.lambda_host.batch_response import failed_item_ids
 from runner.local.lambda_host.endpoints import endpoint_serving
+from runner.local.lambda_host.pool import FunctionThrottled
 from runner.local.lambda_host.record_filters import record_matches
 
 _IDLE_WAIT_S = 1.0
@@ -80,6 +81,9 @@ class SqsPoller:
                 continue
             try:
                 self._poll_once()
+            except FunctionThrottled:
+                # Reserved concurrency in use: try again shortly, as Lambda's pollers back off.
+                self._stopping.wait(_IDLE_WAIT_S)
             except Exception:
                 # A queue deleted mid-poll and the like: AWS's poller keeps going, so does this one.
                 _logger.exception("SQS poller of mapping %s failed; polling on", self._mapping.uuid)

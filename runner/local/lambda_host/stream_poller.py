@@ -16,6 +16,7 @@ from runner.local.lambda_host import service
 from runner.local.lambda_host.batch_response import failed_item_ids
 from runner.local.lambda_host.endpoints import endpoint_serving
 from runner.local.lambda_host.outcome import InvocationOutcome
+from runner.local.lambda_host.pool import FunctionThrottled
 from runner.local.lambda_host.record_filters import record_matches
 
 _IDLE_WAIT_S = 1.0
@@ -79,6 +80,9 @@ class StreamPoller:
                 continue
             try:
                 self._deliver(pending)
+            except FunctionThrottled:
+                # Reserved concurrency in use: try again shortly, as Lambda's pollers back off.
+                self._stopping.wait(_IDLE_WAIT_S)
             except Exception:
                 _logger.exception("stream poller of mapping %s failed; polling on", self._mapping.uuid)
                 self._stopping.wait(_IDLE_WAIT_S)

@@ -6,8 +6,12 @@ import base64
 import json
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 
+import boto3
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from runner.local import LocalEndpoint
@@ -76,6 +80,15 @@ def handler(event, context):
     print("about to sleep")
     time.sleep(event["seconds"])
     return "woke up"
+"""
+
+SLEEPS_THEN_PID = """
+import os
+import time
+
+def handler(event, context):
+    time.sleep(event["seconds"])
+    return os.getpid()
 """
 
 COUNTS_CALLS = """
@@ -200,6 +213,45 @@ def test_warm_environment_is_reused_and_a_busy_one_is_not_shared(endpoint: Local
 
     assert (first["calls"], second["calls"]) == (1, 2)
     assert first["pid"] == second["pid"]
+
+
+def test_concurrent_invocations_get_separate_environments(endpoint: LocalEndpoint) -> None:
+    name = create_function(endpoint, SLEEPS_THEN_PID)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pids = list(pool.map(lambda _: invoke_json(endpoint, name, {"seconds": 1})["Body"], range(2)))
+
+    assert len(set(pids)) == 2
+
+
+def test_reserved_concurrency_of_zero_throttles_every_invoke(endpoint: LocalEndpoint) -> None:
+    name = create_function(endpoint, COUNTS_CALLS)
+    lambda_client = client(endpoint, "lambda")
+    lambda_client.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=0)
+    no_retries = boto3.client(
+        "lambda",
+        endpoint_url=endpoint.url,
+        region_name=endpoint.region,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=Config(retries={"mode": "standard", "total_max_attempts": 1}),
+    )
+
+    with pytest.raises(ClientError) as raised:
+        no_retries.invoke(FunctionName=name, Payload=b"{}")
+
+    assert raised.value.response["Error"]["Code"] == "TooManyRequestsException"
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 429
+    throttles = client(endpoint, "cloudwatch").get_metric_statistics(
+        Namespace="AWS/Lambda",
+        MetricName="Throttles",
+        Dimensions=[{"Name": "FunctionName", "Value": name}],
+        StartTime=datetime.now(UTC) - timedelta(minutes=5),
+        EndTime=datetime.now(UTC) + timedelta(minutes=5),
+        Period=600,
+        Statistics=["Sum"],
+    )["Datapoints"]
+    assert sum(point["Sum"] for point in throttles) == 1
 
 
 def test_updated_code_runs_in_a_fresh_environment(endpoint: LocalEndpoint) -> None:
