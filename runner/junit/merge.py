@@ -30,7 +30,7 @@ from runner.junit.model import (
     SuiteTiming,
 )
 from runner.junit.nodeid import NodeIdResolver
-from runner.junit.parser import FileScan, JUnitReadError, iter_cases
+from runner.junit.parser import FileScan, JUnitReadError, iter_case_batches
 from runner.junit.plans import ShardPlan, shard_index_of
 
 DEFAULT_MAX_FAILURES = 1_000
@@ -173,33 +173,35 @@ def _tally_file(
     planned = {hash(nodeid) for nodeid in plan.nodeids} if plan is not None else None
     passed = failed = errors = skipped = flaky = 0
     resolve = resolver.resolve
-    for record in iter_cases(path, scan):
-        classname, name, file, _, seconds, outcome, detail, attempts = record
-        nodeid = resolve(classname, name, file, scan.pytest_output)
-        key = hash(nodeid)
-        if key in seen or key in seen_before:
-            tally.duplicates.append(nodeid)
-        else:
-            seen.add(key)
-        if planned is not None and key not in planned:
-            tally.unplanned.append(nodeid)
-        if durations is not None:
-            durations[nodeid] = durations.get(nodeid, 0.0) + seconds
-        if outcome is _PASSED:
-            passed += 1
-            if attempts > 1 or detail.flaky_attempts:
-                flaky += 1
-            continue
-        if outcome is _SKIPPED:
-            skipped += 1
-            continue
-        if outcome is _FAILED:
-            failed += 1
-        else:
-            errors += 1
-        tally.failures_seen += 1
-        if len(tally.failures) < failure_room:
-            tally.failures.append(_failure(record, nodeid, path.name))
+    for batch in iter_case_batches(path, scan):
+        pytest_output = scan.pytest_output
+        for record in batch:
+            classname, name, file, _, seconds, outcome, detail, attempts = record
+            nodeid = resolve(classname, name, file, pytest_output)
+            key = hash(nodeid)
+            if key in seen or key in seen_before:
+                tally.duplicates.append(nodeid)
+            else:
+                seen.add(key)
+            if planned is not None and key not in planned:
+                tally.unplanned.append(nodeid)
+            if durations is not None:
+                durations[nodeid] = durations.get(nodeid, 0.0) + seconds
+            if outcome is _PASSED:
+                passed += 1
+                if attempts > 1 or detail.flaky_attempts:
+                    flaky += 1
+                continue
+            if outcome is _SKIPPED:
+                skipped += 1
+                continue
+            if outcome is _FAILED:
+                failed += 1
+            else:
+                errors += 1
+            tally.failures_seen += 1
+            if len(tally.failures) < failure_room:
+                tally.failures.append(_failure(record, nodeid, path.name))
     tally.counts = Counts(passed, failed, errors, skipped, flaky)
 
 

@@ -58,14 +58,21 @@ class FileScan:
 def iter_cases(path: Path, scan: FileScan | None = None) -> Iterator[CaseRecord]:
     """Yield every testcase of `path` in document order; raises JUnitReadError on a bad file.
     Records are plain tuples in CaseRecord's field order (wrap with `CaseRecord(*record)` for names)."""
+    for batch in iter_case_batches(path, scan):
+        yield from batch
+
+
+def iter_case_batches(path: Path, scan: FileScan | None = None) -> Iterator[list[CaseRecord]]:
+    """The testcases of `path`, one list per chunk read (the merge's hot loop avoids a generator
+    step per testcase this way); memory stays at one chunk's worth of records."""
     reader = _Reader(scan if scan is not None else FileScan())
     try:
         with path.open("rb") as handle:
             while chunk := handle.read(_CHUNK_BYTES):
                 reader.parser.Parse(chunk, False)
-                yield from reader.take()
+                yield reader.take()
             reader.parser.Parse(b"", True)
-            yield from reader.take(final=True)
+            yield reader.take(final=True)
     except DefusedXmlException as error:
         raise JUnitReadError(f"refused: {error}") from error
     except ExpatError as error:
@@ -146,43 +153,46 @@ class _Reader:
             self.scan.pytest_output = True
 
     def _end(self, name: str) -> None:
-        if self._case is None:
+        attrs = self._case
+        if attrs is None:
             if name in ("testsuite", "assembly") or name.endswith((":testsuite", ":assembly")):
                 self._suite_depth -= 1
             return
         if name == "testcase" or (self._xunit_net and name == "test"):
-            self._finish_case()
+            # The hot path of the whole report (once per testcase): kept inline on purpose.
+            self._case = None
+            if self._xunit_net:
+                classname, case_name = attrs.get("type", ""), attrs.get("method") or attrs.get("name", "")
+            else:
+                classname, case_name = attrs.get("classname") or attrs.get("class", ""), attrs.get("name", "")
+            raw_time = attrs.get("time")
+            try:
+                seconds = float(raw_time) if raw_time else 0.0
+            except ValueError:
+                seconds = _seconds(raw_time)
+            raw_line = attrs.get("line")
+            detail = NO_DETAIL if self._detail is None else self._detail.freeze(self._outcome)
+            attempts = 1
+            previous = self._previous
+            if previous is not None:
+                if previous[1] == case_name and previous[0] == classname:
+                    attempts = previous[7] + 1
+                else:
+                    self._ready.append(previous)
+            # A plain tuple in CaseRecord's field order: built a million times per run, and a tuple
+            # display is several times cheaper than a NamedTuple constructor call.
+            self._previous = (  # type: ignore[assignment]
+                classname,
+                case_name,
+                attrs.get("file"),
+                int(raw_line) if raw_line and raw_line.isdigit() else None,
+                seconds if seconds >= 0 else 0.0,
+                self._outcome,
+                detail,
+                attempts,
+            )
         elif self._detail is not None and self._detail.capture_tag is not None:
             self._detail.end(name.rpartition(":")[2])
-
-    def _finish_case(self) -> None:
-        attrs = self._case or {}
-        self._case = None
-        if self._xunit_net:
-            classname, name = attrs.get("type", ""), attrs.get("method") or attrs.get("name", "")
-        else:
-            classname, name = attrs.get("classname") or attrs.get("class", ""), attrs.get("name", "")
-        raw_line = attrs.get("line")
-        detail = NO_DETAIL if self._detail is None else self._detail.freeze(self._outcome)
-        attempts = 1
-        previous = self._previous
-        if previous is not None:
-            if previous[1] == name and previous[0] == classname:
-                attempts = previous[7] + 1
-            else:
-                self._ready.append(previous)
-        # A plain tuple in CaseRecord's field order: built a million times per run, and a tuple
-        # display is several times cheaper than a NamedTuple constructor call.
-        self._previous = (  # type: ignore[assignment]
-            classname,
-            name,
-            attrs.get("file"),
-            int(raw_line) if raw_line and raw_line.isdigit() else None,
-            _seconds(attrs.get("time")),
-            self._outcome,
-            detail,
-            attempts,
-        )
 
     def _note_suite(self, attrs: dict[str, str]) -> None:
         if attrs.get("name") == "pytest":
