@@ -8,6 +8,7 @@ earlier ones (e.g. tags are written after the rollback wrapper decided the stack
 from __future__ import annotations
 
 from runner.local.fixes import (
+    apigateway_method_integration,
     bucket_delete_requires_empty,
     bucket_policy_conditions,
     cdk_metadata_model,
@@ -40,6 +41,7 @@ ALL_FIXES: tuple[Fix, ...] = (
     s3_bucket_policy_model.FIX,
     bucket_policy_conditions.FIX,
     cdk_metadata_model.FIX,
+    apigateway_method_integration.FIX,
     unchanged_resources_kept_on_update.FIX,
     inline_lambda_code_update.FIX,
     lambda_code_object_must_exist.FIX,

@@ -322,3 +322,60 @@ def test_resources_with_a_false_condition_are_not_listed(moto: Moto) -> None:
 
 def test_account_and_region_constants_match_the_endpoint() -> None:
     assert (ACCOUNT, REGION) == ("123456789012", "us-east-1")
+
+
+def test_cors_preflight_method_with_a_mock_integration_creates(moto: Moto) -> None:
+    """The OPTIONS method CDK emits for `default_cors_preflight_options`."""
+    template = {
+        "Resources": {
+            "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": unique("api")}},
+            "Options": {
+                "Type": "AWS::ApiGateway::Method",
+                "Properties": {
+                    "HttpMethod": "OPTIONS",
+                    "ResourceId": {"Fn::GetAtt": ["Api", "RootResourceId"]},
+                    "RestApiId": {"Ref": "Api"},
+                    "AuthorizationType": "NONE",
+                    "Integration": {
+                        "Type": "MOCK",
+                        "RequestTemplates": {"application/json": "{ statusCode: 200 }"},
+                        "IntegrationResponses": [
+                            {
+                                "StatusCode": "204",
+                                "ResponseParameters": {
+                                    "method.response.header.Access-Control-Allow-Origin": "'*'"
+                                },
+                            }
+                        ],
+                    },
+                    "MethodResponses": [
+                        {
+                            "StatusCode": "204",
+                            "ResponseParameters": {
+                                "method.response.header.Access-Control-Allow-Origin": True
+                            },
+                        }
+                    ],
+                },
+            },
+        },
+        "Outputs": {
+            "ApiId": {"Value": {"Ref": "Api"}},
+            "RootId": {"Value": {"Fn::GetAtt": ["Api", "RootResourceId"]}},
+        },
+    }
+    name = unique("cors")
+    if not moto.fixed:
+        assert_call_fails(
+            lambda: moto.create_stack(template, StackName=name)
+        )  # KeyError: 'IntegrationHttpMethod'
+        return
+    moto.create_stack(template, StackName=name)
+    assert moto.stack(name)["StackStatus"] == "CREATE_COMPLETE"
+    outputs = moto.outputs(name)
+    method = moto.client("apigateway").get_method(
+        restApiId=outputs["ApiId"], resourceId=outputs["RootId"], httpMethod="OPTIONS"
+    )
+    assert method["methodIntegration"]["type"] == "MOCK"
+    assert list(method["methodIntegration"]["integrationResponses"]) == ["204"]
+    assert list(method["methodResponses"]) == ["204"]
