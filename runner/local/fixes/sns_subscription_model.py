@@ -28,10 +28,12 @@ class SnsSubscription(ResourceModel):
     resource_type = "AWS::SNS::Subscription"
 
     def _backend(self) -> Any:
+        """The SNS backend of the topic's region (a subscription may target another region's topic)."""
         from moto.sns.models import sns_backends
 
-        topic_region = str(self.properties.get("TopicArn", "")).split(":")[3:4] or [self.region_name]
-        return sns_backends[self.account_id][topic_region[0] or self.region_name]
+        arn_parts = str(self.properties.get("TopicArn", "")).split(":")
+        region = arn_parts[3] if len(arn_parts) > 3 and arn_parts[3] else self.region_name
+        return sns_backends[self.account_id][region]
 
     def create(self) -> None:
         backend = self._backend()

@@ -16,7 +16,7 @@ from runner.local.fixes.fix import Fix
 class SnsTopicPolicy(ResourceModel):
     resource_type = "AWS::SNS::TopicPolicy"
 
-    def _topics(self) -> list[Any]:
+    def _topics(self, *, must_exist: bool) -> list[Any]:
         from moto.sns.exceptions import TopicNotFound
         from moto.sns.models import sns_backends
 
@@ -26,19 +26,16 @@ class SnsTopicPolicy(ResourceModel):
             try:
                 topics.append(backend.get_topic(str(topic_arn)))
             except TopicNotFound:
-                continue
+                if must_exist:
+                    raise
         return topics
 
     def create(self) -> None:
-        if len(self._topics()) != len(self.properties.get("Topics", [])):
-            from moto.sns.exceptions import TopicNotFound
-
-            raise TopicNotFound
-        for topic in self._topics():
+        for topic in self._topics(must_exist=True):
             topic.policy = json.dumps(self.properties["PolicyDocument"])
 
     def remove(self) -> None:
-        for topic in self._topics():
+        for topic in self._topics(must_exist=False):
             topic._policy_json = topic._create_default_topic_policy(
                 self.region_name, self.account_id, topic.name
             )
