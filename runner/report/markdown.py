@@ -57,20 +57,32 @@ def fits(text: str, budget: Budget) -> bool:
     return len(text) <= budget.chars and len(text.encode("utf-8")) <= budget.bytes
 
 
+# Small sections cut early for their low value; once failures were cut, they may fit again.
+_RESTORABLE = (("per-shard table", "shard_table"), ("list of unpriced resources", "unpriced_list"),
+               ("timeline chart", "gantt"))  # fmt: skip
+
+
 def render_markdown(report: Report, budget: Budget = COMMENT_BUDGET) -> str:
     detail = Detail()
     cut: list[str] = []
     text = _render(report, detail, cut)
     for what, change in _STEPS:
         if fits(text, budget):
-            return text
+            break
         detail = replace(detail, **change)  # type: ignore[arg-type]
         if what not in cut:
             cut.append(what)
         text = _render(report, detail, cut)
-    if fits(text, budget):
-        return text
-    return _hard_cut(text, report, budget)
+    if not fits(text, budget):
+        return _hard_cut(text, report, budget)
+    for what, knob in _RESTORABLE:
+        if what not in cut:
+            continue
+        trial_cut = [item for item in cut if item != what]
+        trial = _render(report, replace(detail, **{knob: True}), trial_cut)
+        if fits(trial, budget):
+            detail, cut, text = replace(detail, **{knob: True}), trial_cut, trial
+    return text
 
 
 def _render(report: Report, detail: Detail, cut: list[str]) -> str:

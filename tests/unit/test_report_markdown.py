@@ -85,6 +85,7 @@ def test_fifty_thousand_failures_fit_one_comment_with_marker_and_cut_notice(tmp_
     assert "[job summary](https://github.com/acme/shop/actions/runs/42/attempts/1)" in body
     assert "more failures not shown here" in body
     assert "**$0.00036**" in body  # the cost summary survives the cuts
+    assert "### Timeline" in body  # cut early, put back once fewer failures made room
     summary = render_markdown(report, SUMMARY_BUDGET)
     assert len(summary) > len(body)
 
