@@ -66,7 +66,7 @@ class _Problems:
 
 
 def discover(results_dir: Path) -> tuple[list[Path], list[Path]]:
-    """(JUnit files, plan files) in `results_dir`; shard files in shard order, others by name."""
+    """(JUnit files, plan files) under `results_dir`; shard files in shard order, others by name."""
     if not results_dir.is_dir():
         return [], []
 
@@ -74,8 +74,9 @@ def discover(results_dir: Path) -> tuple[list[Path], list[Path]]:
         index = shard_index_of(path)
         return (index if index is not None else 1_000_000, path.name)
 
-    xml_files = sorted((path for path in results_dir.glob("*.xml") if path.is_file()), key=order)
-    plan_files = sorted(results_dir.glob("*.plan.json"), key=order)
+    # Recursive: artifact downloads often put each shard's files in a folder of their own.
+    xml_files = sorted((path for path in results_dir.rglob("*.xml") if path.is_file()), key=order)
+    plan_files = sorted(results_dir.rglob("*.plan.json"), key=order)
     return xml_files, plan_files
 
 

@@ -281,3 +281,14 @@ def test_failure_location_prefers_the_tests_own_frame(
     text: str, nodeid: str, expected: tuple[str | None, int | None]
 ) -> None:
     assert locate(text, nodeid, None, None) == expected
+
+
+def test_shards_downloaded_into_folders_of_their_own_are_found(tmp_path: Path) -> None:
+    for index in (1, 2, 3):
+        (tmp_path / f"results-shard-{index}").mkdir()
+    write_plans(tmp_path / "results-shard-1", [PLAN[0], PLAN[1], PLAN[2]])
+    for index, nodeids in enumerate(PLAN, 1):
+        write_shard(tmp_path / f"results-shard-{index}", index, [case_xml(nodeid) for nodeid in nodeids])
+    merged = merge_results(tmp_path)
+    assert merged.problems == ()
+    assert merged.counts.passed == 5
