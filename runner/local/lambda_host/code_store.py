@@ -40,7 +40,7 @@ class CodeStore:
             staging.rename(target)
             return target
 
-    def remove_all(self) -> None:
+    def close(self) -> None:
+        """Delete every unpacked package; called once the workers using them are dead."""
         with self._lock:
             shutil.rmtree(self._root, ignore_errors=True)
-            self._root.mkdir(parents=True, exist_ok=True)

@@ -84,7 +84,7 @@ class LambdaHost:
 
     def close(self) -> None:
         self._pool.stop()
-        self._code.remove_all()
+        self._code.close()
 
     def _start_environment(self, spec: FunctionSpec) -> ExecutionEnvironment:
         code_dir = self._code.directory_for(spec.code_sha256, spec.code_zip, spec.name)

@@ -300,6 +300,23 @@ def test_workers_reach_a_live_endpoint_after_a_newer_one_stopped(endpoint: Local
     assert invoke_json(endpoint, name)["Body"]["endpoint"] == endpoint.url
 
 
+def test_layer_content_is_importable_like_under_opt_python(endpoint: LocalEndpoint) -> None:
+    layer = client(endpoint, "lambda").publish_layer_version(
+        LayerName=unique("shared"),
+        Content={"ZipFile": zip_sources({"python/shared_greeting.py": "GREETING = 'from the layer'\n"})},
+        CompatibleRuntimes=["python3.12"],
+    )
+    name = create_function(
+        endpoint,
+        "import shared_greeting\n\ndef handler(event, context):\n    return shared_greeting.GREETING\n",
+    )
+    client(endpoint, "lambda").update_function_configuration(
+        FunctionName=name, Layers=[layer["LayerVersionArn"]]
+    )
+
+    assert invoke_json(endpoint, name)["Body"] == "from the layer"
+
+
 def test_stopping_the_endpoint_kills_its_workers() -> None:
     local = LocalEndpoint.start()
     try:
