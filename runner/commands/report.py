@@ -41,6 +41,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def execute(args: argparse.Namespace) -> int:
     import os
 
+    from runner import gha
     from runner.context import RunContext
     from runner.errors import ConfigError
     from runner.record import DeploymentRecord
@@ -52,7 +53,15 @@ def execute(args: argparse.Namespace) -> int:
     if args.shards is not None and args.shards < 1:
         raise ConfigError(f"--shards must be at least 1, got {args.shards}")
     record_path = args.record or default_record_file(os.environ, args.work_dir)
-    record = DeploymentRecord.read(record_path) if record_path is not None else None
+    record = None
+    record_problem = None
+    if record_path is not None:
+        try:
+            record = DeploymentRecord.read(record_path)
+        except ConfigError as error:
+            # The tests' results still deserve a report when the deploy left no usable record.
+            record_problem = str(error)
+            gha.annotation("warning", f"no cost estimate: {error}", title="serverless-pr-test report")
     context = RunContext.detect(os.environ, Path.cwd(), pr_override=args.pr)
     inputs = ReportInputs(
         results_dir=args.results_dir,
@@ -61,6 +70,7 @@ def execute(args: argparse.Namespace) -> int:
         expected_shards=args.shards,
         stack_prefix=args.stack_prefix,
         estimate_cost=args.cost,
+        record_problem=record_problem,
     )
     report = build_report(inputs, env=os.environ)
     workspace = os.environ.get("GITHUB_WORKSPACE")

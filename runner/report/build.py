@@ -26,6 +26,7 @@ class ReportInputs:
     expected_shards: int | None = None
     stack_prefix: str | None = None
     estimate_cost: bool = True
+    record_problem: str | None = None  # why there is no record, when it could not be read
 
 
 def build_report(
@@ -45,7 +46,7 @@ def build_report(
     cost = None
     cost_error: str | None = None
     if record is None:
-        cost_error = "no deployment record"
+        cost_error = inputs.record_problem or "no deployment record"
     elif not inputs.estimate_cost:
         cost_error = "cost estimate turned off"
     else:

@@ -191,3 +191,14 @@ def test_report_run_gives_the_run_command_a_terminal_report_with_cost_per_run_an
     assert "for this run" in text
     assert "/day if left running idle" in text
     assert (tmp_path / "report.md").is_file()
+
+
+def test_an_unreadable_record_costs_the_estimate_not_the_report(tmp_path: Path, github: FakeGitHub) -> None:
+    write_results(tmp_path / "results", failing=set(), shards=[1, 2])
+    (tmp_path / "deployment.json").write_text("{not json", encoding="utf-8")
+    completed = run_report(tmp_path, github, "--no-comment", record=tmp_path / "deployment.json")
+    assert completed.returncode == 0, completed.stderr
+    assert (
+        "::warning title=serverless-pr-test report::no cost estimate: deployment record" in completed.stdout
+    )
+    assert "Not estimated: deployment record" in (tmp_path / "report.md").read_text(encoding="utf-8")
