@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from runner.cost.model import CostEstimate, CostLine, Service, Unpriced
 from runner.junit import merge_results
@@ -184,3 +186,21 @@ def test_terminal_view_shows_status_failures_and_cost(tmp_path: Path) -> None:
 )
 def test_dollar_amounts_stay_readable_at_every_scale(amount: float, shown: str) -> None:
     assert usd(amount) == shown
+
+
+@given(st.text(max_size=400))
+def test_escaped_text_never_carries_markup_mentions_or_line_breaks(text: str) -> None:
+    escaped = inline(text)
+    assert "<" not in escaped
+    assert ">" not in escaped
+    assert "\n" not in escaped
+    assert not re.search(r"@[A-Za-z0-9]", escaped)
+    assert not re.search(r"(?<!\\)[`|\[\]]", escaped)
+
+
+@given(st.text(alphabet="`~ab\n", max_size=200))
+def test_no_text_can_close_its_code_block_early(text: str) -> None:
+    block = code_block(text).split("\n")
+    fence = block[0].removesuffix("text")
+    assert block[-1] == fence
+    assert all(not line.startswith(fence) for line in block[1:-1])
