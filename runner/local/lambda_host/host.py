@@ -73,6 +73,9 @@ class LambdaHost:
         )
         return self._finish(spec, environment, outcome, reusable=status in _REUSABLE)
 
+    def retire(self, account_id: str, region: str, function_name: str) -> None:
+        self._pool.retire(account_id, region, function_name)
+
     def busy_count(self, spec: FunctionSpec) -> int:
         return self._pool.busy_count(spec.key)
 

@@ -69,7 +69,20 @@ def host_invoke(function: Any, body: Any, request_headers: Any, response_headers
 
 
 def install() -> None:
-    from moto.awslambda.models import LambdaFunction
+    from moto.awslambda.models import LambdaBackend, LambdaFunction
+
+    delete_function = LambdaBackend.delete_function
+
+    def delete_and_retire(self: Any, function_name: str, qualifier: str | None = None) -> None:
+        delete_function(self, function_name, qualifier)
+        # An ARN's seventh field is the name; idle workers of a deleted function only cost memory.
+        name = (
+            function_name.split(":")[6] if function_name.startswith("arn:") else function_name.split(":")[0]
+        )
+        service.lambda_host().retire(self.account_id, self.region_name, name)
+
+    backend_class: Any = LambdaBackend
+    backend_class.delete_function = delete_and_retire
 
     def invoke(self: Any, body: Any, request_headers: Any, response_headers: Any) -> bytes:
         return host_invoke(self, body, request_headers, response_headers)

@@ -14,6 +14,9 @@ FunctionKey = tuple[str, str, str, str]
 # AWS keeps idle environments for minutes; locally each costs a Python process (~40 MB), so idle ones
 # are reaped sooner.
 IDLE_SECONDS = 300.0
+# A test suite creates many functions; beyond this many idle workers, the least recently used go
+# (their next call is a cold start, as after AWS recycles an environment).
+MAX_IDLE = 16
 
 
 class FunctionThrottled(Exception):
@@ -75,13 +78,23 @@ class EnvironmentPool:
         return Lease(started, cold=True)
 
     def release(self, environment: ExecutionEnvironment, *, reusable: bool, current: FunctionSpec) -> None:
+        evicted: list[ExecutionEnvironment] = []
         with self._lock:
             self._busy.discard(environment)
             keep = reusable and environment.fingerprint == current.fingerprint
             if keep:
                 self._idle.setdefault(environment.spec.key, []).append(environment)
+                evicted = self._over_capacity()
         if not keep:
-            environment.kill()
+            evicted.append(environment)
+        _kill_all(evicted)
+
+    def retire(self, account_id: str, region: str, function_name: str) -> None:
+        """The function is gone (DeleteFunction, stack deletion): its idle workers go too."""
+        with self._lock:
+            keys = [key for key in self._idle if key[:3] == (account_id, region, function_name)]
+            idle = [environment for key in keys for environment in self._idle.pop(key)]
+        _kill_all(idle)
 
     def busy_count(self, key: FunctionKey) -> int:
         with self._lock:
@@ -118,6 +131,17 @@ class EnvironmentPool:
                 for environment in [*idle, *self._busy]
                 if endpoint_port is None or environment.endpoint_port == endpoint_port
             ]
+
+    def _over_capacity(self) -> list[ExecutionEnvironment]:
+        """Least recently used idle workers beyond MAX_IDLE, taken out of the pool."""
+        idle = sorted(
+            (environment for environments in self._idle.values() for environment in environments),
+            key=lambda environment: environment.last_used,
+        )
+        surplus = idle[: max(0, len(idle) - MAX_IDLE)]
+        for key, environments in self._idle.items():
+            self._idle[key] = [e for e in environments if e not in surplus]
+        return surplus
 
     def _take_expired(self) -> list[ExecutionEnvironment]:
         cutoff = time.monotonic() - IDLE_SECONDS

@@ -266,6 +266,15 @@ def test_updated_code_runs_in_a_fresh_environment(endpoint: LocalEndpoint) -> No
     assert before["pid"] not in worker_pids(endpoint.port)
 
 
+def test_deleting_a_function_retires_its_warm_workers(endpoint: LocalEndpoint) -> None:
+    name = create_function(endpoint, COUNTS_CALLS)
+    pid = invoke_json(endpoint, name)["Body"]["pid"]
+
+    client(endpoint, "lambda").delete_function(FunctionName=name)
+
+    assert pid not in worker_pids(endpoint.port)
+
+
 def test_event_invocation_returns_202_at_once_and_runs_the_handler(endpoint: LocalEndpoint) -> None:
     bucket = unique("async-bucket")
     client(endpoint, "s3").create_bucket(Bucket=bucket)
