@@ -17,6 +17,7 @@ from runner.local.fixes import (
     cloudtrail_lookup_events,
     delete_in_dependency_order,
     events_rule_custom_bus,
+    export_in_use_blocks_delete,
     failed_resource_rolls_back,
     inline_lambda_code_update,
     lambda_code_object_must_exist,
@@ -55,6 +56,7 @@ ALL_FIXES: tuple[Fix, ...] = (
     delete_in_dependency_order.FIX,
     bucket_delete_requires_empty.FIX,
     stack_delete_failure.FIX,
+    export_in_use_blocks_delete.FIX,
     cloudtrail_lookup_events.FIX,
 )
 

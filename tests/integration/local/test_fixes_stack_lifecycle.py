@@ -371,3 +371,40 @@ def test_cloudtrail_lookup_answers_an_empty_page(moto: Moto) -> None:
         assert_call_fails(lambda: cloudtrail.lookup_events(MaxResults=50))
         return
     assert cloudtrail.lookup_events(MaxResults=50)["Events"] == []
+
+
+def test_a_stack_whose_export_is_imported_cannot_be_deleted_first(moto: Moto) -> None:
+    export_name = unique("orders-queue-url")
+    producer = moto.create_stack(
+        {
+            "Resources": {"Queue": {"Type": "AWS::SQS::Queue"}},
+            "Outputs": {"QueueUrl": {"Value": {"Ref": "Queue"}, "Export": {"Name": export_name}}},
+        },
+        StackName=unique("producer"),
+    )
+    consumer = moto.create_stack(
+        {
+            "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+            "Outputs": {"Imported": {"Value": {"Fn::ImportValue": export_name}}},
+        },
+        StackName=unique("consumer"),
+    )
+    cloudformation = moto.client("cloudformation")
+    cloudformation.delete_stack(StackName=producer)
+    if not moto.fixed:
+        assert moto.stack(producer)["StackStatus"] == "DELETE_COMPLETE"  # the consumer now imports nothing
+        return
+    stack = moto.stack(producer)
+    assert stack["StackStatus"] == "DELETE_FAILED"
+    assert (
+        stack["StackStatusReason"]
+        == f"Export {export_name} cannot be deleted as it is in use by {moto.stack(consumer)['StackName']}"
+    )
+    assert [r["LogicalResourceId"] for r in moto.resources(producer)] == ["Queue"]
+    # Dependents first, as a destroy must order them: then both go.
+    cloudformation.delete_stack(StackName=consumer)
+    cloudformation.delete_stack(StackName=producer)
+    assert [moto.stack(s)["StackStatus"] for s in (consumer, producer)] == [
+        "DELETE_COMPLETE",
+        "DELETE_COMPLETE",
+    ]
