@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -75,6 +74,8 @@ class LocalRun:
         from runner.stacks import Stacks
 
         args = self._args
+        if not (self._app_dir / args.tests).exists():  # checked before anything is deployed
+            raise ConfigError(f"test path {self._app_dir / args.tests} does not exist (set --tests)")
         target = target_from_args(args)
         context = detect_context(args, self._app_dir)
         base = choose_stack_name(
@@ -107,23 +108,39 @@ class LocalRun:
         return tests_exit
 
     def _run_tests(self, record: DeploymentRecord) -> int:
-        from runner import gha
-        from runner.test_env import environment_for_tests
+        """N shards of the app's tests as parallel pytest processes against the one deployment."""
+        from concurrent.futures import ThreadPoolExecutor
 
-        tests_path = self._app_dir / self._args.tests
-        if not tests_path.exists():
-            raise ConfigError(f"test path {tests_path} does not exist (set --tests)")
+        from runner import gha
+        from runner.shard_run import ShardRequest, run_shard, summarize
+        from runner.sharding import ShardSpec
+
+        shards: int = self._args.shards
         work_dir: Path = self._args.work_dir.resolve()
-        env = dict(os.environ)
-        env.update(environment_for_tests(record, work_dir / "deployment.json", work_dir / "outputs.json"))
         results = work_dir / "results"
-        results.mkdir(parents=True, exist_ok=True)
-        command = [
-            sys.executable, "-m", "pytest", str(tests_path), "-o", "junit_family=xunit2",
-            f"--junitxml={results / 'shard-1.xml'}", *self._pytest_args,
-        ]  # fmt: skip
-        with gha.group("Test"):
-            completed = subprocess.run(command, cwd=self._app_dir, env=env, check=False)
-        if completed.returncode == 5:
-            print(f"Error: pytest collected no tests in {tests_path}", file=sys.stderr)
-        return completed.returncode
+        durations = work_dir / "durations.json"
+        requests = [
+            ShardRequest(
+                shard=ShardSpec(index, shards),
+                app_dir=self._app_dir,
+                results_dir=results,
+                tests=self._args.tests,
+                record_file=work_dir / "deployment.json",
+                durations_file=durations if durations.is_file() else None,
+                pytest_args=tuple(self._pytest_args),
+                run_id=record.run_id,
+                # One shard writes straight to the terminal; parallel shards get a log each.
+                log_file=None if shards == 1 else results / f"shard-{index}.log",
+            )
+            for index in range(1, shards + 1)
+        ]
+        with gha.group(f"Test ({shards} shard{'s' if shards > 1 else ''})"):
+            # Threads only wait on pytest subprocesses, so they run truly in parallel.
+            with ThreadPoolExecutor(max_workers=shards) as pool:
+                outcomes = list(pool.map(run_shard, requests))
+            for outcome in outcomes:
+                if outcome.log_file is not None:
+                    print(f"--- shard {outcome.shard} ---")
+                    print(outcome.log_file.read_text(encoding="utf-8", errors="replace").rstrip())
+            print(summarize(outcomes))
+        return max((outcome.exit_code for outcome in outcomes), default=0)

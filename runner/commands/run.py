@@ -22,6 +22,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--tests", default="tests", help="test path inside the app directory (default: tests)"
     )
     parser.add_argument(
+        "--shards",
+        type=int,
+        default=1,
+        help="split the tests into N balanced parallel pytest processes (default 1)",
+    )
+    parser.add_argument(
         "--ttl-hours", type=float, default=24.0, help="expires-at tag = now + this (default 24)"
     )
     parser.epilog = (
@@ -30,6 +36,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
+    from runner.errors import ConfigError
     from runner.run import LocalRun
 
+    if not 1 <= args.shards <= 64:
+        raise ConfigError(f"--shards must be between 1 and 64, got {args.shards}")
     return LocalRun(args, list(args.passthrough)).execute()

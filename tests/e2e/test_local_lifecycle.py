@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -95,12 +96,20 @@ def test_deploy_update_and_destroy_through_the_cdk_cli(endpoint, app_copy, tmp_p
     assert "already deleted" in again.stdout
 
 
-def test_run_deploys_tests_and_destroys(endpoint, app_copy, tmp_path):
+def test_run_deploys_tests_in_parallel_shards_and_destroys(endpoint, app_copy, tmp_path):
     completed = cli(
-        ["run", str(app_copy), "--endpoint-url", endpoint.url, "--pr", "102"], tmp_path, cli_env(endpoint)
+        ["run", str(app_copy), "--endpoint-url", endpoint.url, "--pr", "102", "--shards", "2"],
+        tmp_path,
+        cli_env(endpoint),
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
-    assert "3 passed" in completed.stdout
+    assert re.search(r"^shard 1/2: \d test\(s\), passed", completed.stdout, re.MULTILINE)
+    assert re.search(r"^shard 2/2: \d test\(s\), passed", completed.stdout, re.MULTILINE)
+    planned = sum(
+        len(json.loads(path.read_text())["nodeids"])
+        for path in (tmp_path / ".serverless-pr-test" / "results").glob("shard-*.plan.json")
+    )
+    assert planned == 3
     assert "destroyed 1 stack(s), 0 leftovers" in completed.stdout
     assert "Total wall time" in completed.stdout
     assert live_stacks(endpoint, "orders-pr-102") == []
