@@ -38,7 +38,11 @@ def estimate_with_clients(
 ) -> CostEstimate:
     """`client(service_name)` -> a boto3 client (e.g. `AwsTarget.client`); local = the embedded endpoint."""
     inventory = StackInventory(
-        client("cloudformation"), client("lambda"), client("dynamodb"), client("apigateway")
+        client("cloudformation"),
+        client("lambda"),
+        client("dynamodb"),
+        client("apigateway"),
+        read_provisioned_concurrency=not local,
     )
     usage = UsageReader(
         client("cloudwatch"),

@@ -100,6 +100,12 @@ def _lambda_price(
                     table, key, Service.LAMBDA, resource, f"compute ({facts.memory_mb} MB)", gb_seconds
                 )
             )
+    if facts.provisioned_concurrency is None:
+        items.append(
+            Unpriced(resource.label, resource.resource_type, facts.problem or "provisioned concurrency")
+        )
+    elif facts.provisioned_concurrency and facts.memory_mb is not None:
+        items.append(_provisioned(resource, facts, table, hours))
     if "log_bytes" in usage:  # absent when the stack owns the log group: priced there instead
         log_bytes = usage["log_bytes"]
         if log_bytes is None:
@@ -111,6 +117,23 @@ def _lambda_price(
                 )
             )
     return collect(*items)
+
+
+def _provisioned(
+    resource: Resource, facts: ResourceFacts, table: PriceTable, hours: float
+) -> CostLine | Unpriced:
+    """Provisioned concurrency bills its memory every second it is configured, used or not."""
+    key = f"lambda.provisioned_gb_seconds.{facts.architecture}"
+    price = table.price(key)
+    if price is None or facts.memory_mb is None or facts.provisioned_concurrency is None:
+        return Unpriced(resource.label, resource.resource_type, f"provisioned concurrency: no price `{key}`")
+    gigabytes = facts.provisioned_concurrency * facts.memory_mb / 1024
+    per_hour = price.cost(gigabytes * 3600)
+    what = f"{facts.provisioned_concurrency} provisioned concurrency (invocations priced on demand)"
+    quantity = gigabytes * 3600 * hours
+    return CostLine(
+        Service.LAMBDA, resource.label, what, quantity, price.unit, per_hour * hours, True, per_hour * 24
+    )
 
 
 # --- DynamoDB ---------------------------------------------------------------------------------------

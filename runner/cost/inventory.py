@@ -13,11 +13,21 @@ _GONE = ("DELETE_COMPLETE", "DELETE_IN_PROGRESS", "CREATE_FAILED")
 
 
 class StackInventory:
-    def __init__(self, cloudformation: Any, lambda_client: Any, dynamodb: Any, apigateway: Any) -> None:
+    def __init__(
+        self,
+        cloudformation: Any,
+        lambda_client: Any,
+        dynamodb: Any,
+        apigateway: Any,
+        *,
+        read_provisioned_concurrency: bool = True,
+    ) -> None:
         self._cloudformation = cloudformation
         self._lambda = lambda_client
         self._dynamodb = dynamodb
         self._apigateway = apigateway
+        # The local endpoint has no provisioned concurrency API (and nothing could configure it).
+        self._read_provisioned = read_provisioned_concurrency
 
     def created_at(self, stack_names: tuple[str, ...]) -> datetime | None:
         """The earliest creation time among the stacks that still exist."""
@@ -63,7 +73,28 @@ class StackInventory:
     def _lambda_facts(self, name: str) -> ResourceFacts:
         config = self._lambda.get_function_configuration(FunctionName=name)
         architectures = config.get("Architectures") or ["x86_64"]
-        return ResourceFacts(memory_mb=int(config.get("MemorySize", 128)), architecture=architectures[0])
+        provisioned: int | None = 0
+        problem = None
+        if self._read_provisioned:
+            try:
+                provisioned = self._provisioned_concurrency(name)
+            except ClientError as error:
+                # Only this part goes unpriced: requests and compute are still known.
+                provisioned, problem = None, f"provisioned concurrency could not be read: {error}"
+        return ResourceFacts(
+            memory_mb=int(config.get("MemorySize", 128)),
+            architecture=architectures[0],
+            provisioned_concurrency=provisioned,
+            problem=problem,
+        )
+
+    def _provisioned_concurrency(self, name: str) -> int:
+        paginator = self._lambda.get_paginator("list_provisioned_concurrency_configs")
+        return sum(
+            int(item.get("AllocatedProvisionedConcurrentExecutions") or 0)
+            for page in paginator.paginate(FunctionName=name)
+            for item in page.get("ProvisionedConcurrencyConfigs", [])
+        )
 
     def _table_facts(self, name: str) -> ResourceFacts:
         table = self._dynamodb.describe_table(TableName=name)["Table"]

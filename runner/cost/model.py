@@ -58,6 +58,7 @@ class ResourceFacts:
     read_capacity: int = 0
     write_capacity: int = 0
     api_name: str | None = None
+    provisioned_concurrency: int | None = 0  # None: could not be read (see problem)
     problem: str | None = None
 
 

@@ -134,3 +134,24 @@ def test_s3_storage_is_priced_and_requests_are_named_as_unpriced() -> None:
 
 def test_every_metered_type_is_not_also_free() -> None:
     assert not set(METERS) & FREE
+
+
+def test_provisioned_concurrency_is_a_standing_charge_on_top_of_use() -> None:
+    function = Resource("s", "Fn", "shop-fn", "AWS::Lambda::Function")
+    facts = ResourceFacts(memory_mb=2048, provisioned_concurrency=5)
+    usage = usage_for(function, facts, {"invocations": 0.0, "duration_ms": 0.0, "log_bytes": 0.0})
+    estimate = price_resources([function], {function: facts}, usage, TABLE, TWO_HOURS)
+    per_hour = 5 * 2 * 3600 * unit("lambda.provisioned_gb_seconds.x86_64")
+    assert estimate.run_usd == pytest.approx(2 * per_hour)
+    assert estimate.per_day_usd == pytest.approx(24 * per_hour)
+
+
+def test_unreadable_provisioned_concurrency_leaves_only_that_part_unpriced() -> None:
+    function = Resource("s", "Fn", "shop-fn", "AWS::Lambda::Function")
+    facts = ResourceFacts(
+        memory_mb=128, provisioned_concurrency=None, problem="provisioned concurrency: denied"
+    )
+    usage = usage_for(function, facts, {"invocations": 10.0, "duration_ms": 1000.0, "log_bytes": 0.0})
+    estimate = price_resources([function], {function: facts}, usage, TABLE, TWO_HOURS)
+    assert {line.description for line in estimate.lines} == {"requests", "compute (128 MB)", "log ingestion"}
+    assert [item.reason for item in estimate.unpriced] == ["provisioned concurrency: denied"]
