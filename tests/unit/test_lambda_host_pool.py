@@ -30,6 +30,9 @@ class StandInEnvironment:
     def kill(self) -> None:
         self.killed = True
 
+    def alive(self) -> bool:
+        return not self.killed
+
     def signal_kill(self) -> None:
         self.killed = True
 
@@ -119,6 +122,15 @@ def test_reserved_concurrency_caps_environments_in_use(pool: EnvironmentPool) ->
         pool.acquire(spec, 4566)
     pool.release(lease.environment, reusable=True, current=spec)
     assert not pool.acquire(spec, 4566).cold
+
+
+def test_a_worker_that_died_while_idle_is_replaced_by_a_cold_start(pool: EnvironmentPool) -> None:
+    spec = _spec()
+    lease = pool.acquire(spec, 4566)
+    pool.release(lease.environment, reusable=True, current=spec)
+    lease.environment.signal_kill()
+
+    assert pool.acquire(spec, 4566).cold
 
 
 def test_stopping_one_endpoint_kills_only_its_workers(

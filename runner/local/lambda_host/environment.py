@@ -92,6 +92,9 @@ class ExecutionEnvironment:
         self.last_used = time.monotonic()
         return phase
 
+    def alive(self) -> bool:
+        return self._process.poll() is None
+
     def exit_status(self) -> str:
         """How the worker ended, worded like AWS's Runtime.ExitError messages."""
         try:

@@ -56,11 +56,16 @@ class LambdaHost:
                 outcome = self._init_failure(spec, environment, request_id, init_phase, init_report)
                 return self._finish(spec, environment, outcome, reusable=False)
         started = time.perf_counter()
-        phase = environment.invoke(request_id, event_text, invoked_arn or spec.arn)
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        status, payload, output, duration_ms, error_type = self._shape(
-            spec, environment, request_id, phase, elapsed_ms
-        )
+        try:
+            phase = environment.invoke(request_id, event_text, invoked_arn or spec.arn)
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            status, payload, output, duration_ms, error_type = self._shape(
+                spec, environment, request_id, phase, elapsed_ms
+            )
+        except BaseException:
+            # Never leave a worker counted as busy (it would hold a concurrency slot for good).
+            self._pool.release(environment, reusable=False, current=spec)
+            raise
         outcome = InvocationOutcome(
             request_id=request_id,
             status=status,

@@ -55,7 +55,11 @@ class EnvironmentPool:
             warm: ExecutionEnvironment | None = None
             while idle:
                 candidate = idle.pop()
-                if candidate.fingerprint == spec.fingerprint and candidate.endpoint_port == endpoint_port:
+                current = (
+                    candidate.fingerprint == spec.fingerprint and candidate.endpoint_port == endpoint_port
+                )
+                # A worker can die while idle (a handler's thread calling os._exit, the OOM killer).
+                if current and candidate.alive():
                     warm = candidate
                     break
                 retired.append(candidate)

@@ -181,6 +181,21 @@ def test_a_handler_that_runs_past_its_timeout_is_stopped_with_the_aws_timeout_er
     assert invoke_json(endpoint, name, {"seconds": 0})["Body"] == "woke up"
 
 
+def test_a_handler_that_exits_the_process_gets_runtime_exit_error_and_a_fresh_environment(
+    endpoint: LocalEndpoint,
+) -> None:
+    name = create_function(
+        endpoint, "import sys\n\ndef handler(event, context):\n    sys.exit(event['code'])\n"
+    )
+
+    response = invoke_json(endpoint, name, {"code": 3})
+
+    assert response["FunctionError"] == "Unhandled"
+    assert response["Body"]["errorType"] == "Runtime.ExitError"
+    assert response["Body"]["errorMessage"].endswith("Runtime exited with error: exit status 3")
+    assert invoke_json(endpoint, name, {"code": 4})["Body"]["errorMessage"].endswith("exit status 4")
+
+
 def test_a_runtime_that_cannot_run_here_fails_the_invoke_naming_the_runtime(endpoint: LocalEndpoint) -> None:
     name = create_function(
         endpoint, "exports.handler = async () => 1;", runtime="nodejs20.x", handler="app.handler"
