@@ -17,6 +17,7 @@ from runner.stacks import EventFeed, StackEvent, StackPhase, Stacks, StackState
 BUCKET = "AWS::S3::Bucket"
 FUNCTION = "AWS::Lambda::Function"
 STACK = "AWS::CloudFormation::Stack"
+EVENT_BUS = "AWS::Events::EventBus"
 DELETE_ATTEMPTS = 4
 WAIT_TIMEOUT_SECONDS = 1800.0
 
@@ -46,6 +47,7 @@ class Destroyer:
         buckets: BucketEmptier,
         log_groups: LogGroups,
         leftovers: LeftoverFinder,
+        sweep_captures: Callable[[list[str]], list[str]] = lambda buses: [],
         echo: Callable[[str], None] = print,
         sleep: Callable[[float], None] = time.sleep,
         wait_timeout_seconds: float = WAIT_TIMEOUT_SECONDS,
@@ -54,6 +56,7 @@ class Destroyer:
         self._buckets = buckets
         self._log_groups = log_groups
         self._leftovers = leftovers
+        self._sweep_captures = sweep_captures
         self._echo = echo
         self._sleep = sleep
         self._wait_timeout = wait_timeout_seconds
@@ -96,6 +99,12 @@ class Destroyer:
             item.physical_id for item in resources if item.resource_type == FUNCTION and item.physical_id
         ]
         physical_ids = {item.logical_id: item.physical_id for item in resources}
+        # Test event captures add rules to the stack's buses; a bus with rules cannot be deleted.
+        buses = [
+            item.physical_id for item in resources if item.resource_type == EVENT_BUS and item.physical_id
+        ]
+        for rule in self._sweep_captures(buses):
+            self._echo(f"{name}: removed leftover event capture {rule}")
         backoff = 2.0
         for attempt in range(1, DELETE_ATTEMPTS + 1):
             self._echo(f"{name}: deleting (attempt {attempt}/{DELETE_ATTEMPTS})")

@@ -71,8 +71,10 @@ def build_destroyer(target: AwsTarget) -> Destroyer:
     from runner.destroy import Destroyer
     from runner.leftovers import NamedLeftovers, TaggedLeftovers
     from runner.stacks import Stacks
+    from runner.testing.capture_sweep import sweep_captures
 
     session = target.session()
+    events, sqs = target.client("events", session), target.client("sqs", session)
     leftovers = (
         NamedLeftovers(lambda service: target.client(service, session))
         if target.is_local
@@ -83,4 +85,5 @@ def build_destroyer(target: AwsTarget) -> Destroyer:
         BucketEmptier(target.client("s3", session)),
         LogGroups(target.client("logs", session)),
         leftovers,
+        sweep_captures=lambda buses: sweep_captures(events, sqs, buses),
     )

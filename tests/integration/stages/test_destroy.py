@@ -44,15 +44,30 @@ def test_destroy_of_a_missing_stack_succeeds(target, stack_name):
 
 def test_destroy_deletes_dependents_first_and_removes_lambda_log_groups(target, clients, stack_name):
     function = {
-        "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
-                           "Action": "sts:AssumeRole"}],
-        }}},
-        "Fn": {"Type": "AWS::Lambda::Function", "Properties": {
-            "Runtime": "python3.12", "Handler": "index.handler", "Role": {"Fn::GetAtt": ["Role", "Arn"]},
-            "Code": {"ZipFile": "def handler(event, context):\n    return 1\n"},
-        }},
+        "Role": {
+            "Type": "AWS::IAM::Role",
+            "Properties": {
+                "AssumeRolePolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "lambda.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ],
+                }
+            },
+        },
+        "Fn": {
+            "Type": "AWS::Lambda::Function",
+            "Properties": {
+                "Runtime": "python3.12",
+                "Handler": "index.handler",
+                "Role": {"Fn::GetAtt": ["Role", "Arn"]},
+                "Code": {"ZipFile": "def handler(event, context):\n    return 1\n"},
+            },
+        },
     }
     create_stack(clients, stack_name, QUEUE)
     create_stack(clients, f"{stack_name}-api", function)
@@ -65,11 +80,16 @@ def test_destroy_deletes_dependents_first_and_removes_lambda_log_groups(target, 
     assert outcome.deleted == (f"{stack_name}-api", stack_name)
     assert not live(clients, stack_name) and not live(clients, f"{stack_name}-api")
     assert f"{stack_name}-api: deleted log group /aws/lambda/{function_name}" in messages
-    assert clients("logs").describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{function_name}")["logGroups"] == []
+    assert (
+        clients("logs").describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{function_name}")["logGroups"]
+        == []
+    )
 
 
 def test_destroy_empties_a_non_empty_versioned_bucket(target, clients, stack_name):
-    bucket = {"B": {"Type": "AWS::S3::Bucket", "Properties": {"VersioningConfiguration": {"Status": "Enabled"}}}}
+    bucket = {
+        "B": {"Type": "AWS::S3::Bucket", "Properties": {"VersioningConfiguration": {"Status": "Enabled"}}}
+    }
     create_stack(clients, stack_name, bucket)
     name = clients("cloudformation").describe_stack_resource(StackName=stack_name, LogicalResourceId="B")[
         "StackResourceDetail"
@@ -89,7 +109,9 @@ def test_leftovers_make_destroy_fail(target, clients, stack_name):
     clients("sqs").create_queue(QueueName=f"{stack_name}-orphan")
     with pytest.raises(DestroyError, match="orphan"):
         destroyer(target, []).destroy([stack_name], REPOSITORY_NAME, 1)
-    clients("sqs").delete_queue(QueueUrl=clients("sqs").get_queue_url(QueueName=f"{stack_name}-orphan")["QueueUrl"])
+    clients("sqs").delete_queue(
+        QueueUrl=clients("sqs").get_queue_url(QueueName=f"{stack_name}-orphan")["QueueUrl"]
+    )
 
 
 def test_discover_finds_a_prs_stacks_without_its_neighbours(target, clients, stack_name):
@@ -100,3 +122,27 @@ def test_discover_finds_a_prs_stacks_without_its_neighbours(target, clients, sta
     assert found == [stack_name, f"{stack_name}-data"]
     destroyer(target, []).destroy(found, REPOSITORY_NAME, 1)
     destroyer(target, []).destroy([f"{stack_name}0"], REPOSITORY_NAME, 1)
+
+
+def test_destroy_sweeps_event_captures_a_crashed_test_left_on_the_stacks_bus(target, clients, stack_name):
+    create_stack(
+        clients, stack_name, {"Bus": {"Type": "AWS::Events::EventBus", "Properties": {"Name": stack_name}}}
+    )
+    queue_url = clients("sqs").create_queue(QueueName=f"spt-capture-{stack_name}")["QueueUrl"]
+    queue_arn = clients("sqs").get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    events = clients("events")
+    events.put_rule(
+        Name=f"spt-capture-{stack_name}", EventBusName=stack_name, EventPattern='{"source": ["x"]}'
+    )
+    events.put_targets(
+        Rule=f"spt-capture-{stack_name}",
+        EventBusName=stack_name,
+        Targets=[{"Id": "spt-capture", "Arn": queue_arn}],
+    )
+    messages = []
+    destroyer(target, messages).destroy([stack_name], REPOSITORY_NAME, 1)
+    assert f"{stack_name}: removed leftover event capture spt-capture-{stack_name}" in messages
+    assert not live(clients, stack_name)
+    assert all("spt-capture" not in url for url in clients("sqs").list_queues().get("QueueUrls", []))
