@@ -27,6 +27,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--merged-junit", type=Path, help="also write every shard's results as one JUnit file here"
     )
     parser.add_argument(
+        "--app-dir",
+        type=Path,
+        help="where the tests ran (their file paths start there; default: current dir)",
+    )
+    parser.add_argument(
         "--stack-prefix", help="app name for the comment marker (default: from the stack names)"
     )
     parser.add_argument("--pr", help="pull request number (default: the record, else the GitHub event)")
@@ -81,6 +86,7 @@ def execute(args: argparse.Namespace) -> int:
         merged_junit=args.merged_junit,
         comment=args.comment,
         workspace=Path(workspace) if workspace else Path.cwd(),
+        tests_root=args.app_dir or Path.cwd(),
         is_fork=context.is_fork,
     )
     exit_code = publish_report(report, options)

@@ -25,6 +25,7 @@ class PublishOptions:
     merged_junit: Path | None = None
     comment: bool = True
     workspace: Path | None = None
+    tests_root: Path | None = None  # where pytest ran: its relative paths start there
     is_fork: bool = False
 
 
@@ -34,7 +35,7 @@ def publish_report(report: Report, options: PublishOptions, env: Mapping[str, st
     options.output.parent.mkdir(parents=True, exist_ok=True)
     options.output.write_text(summary_markdown, encoding="utf-8")
     gha.append_summary(summary_markdown, environment)
-    _annotate(report, options.workspace)
+    _annotate(report, options.workspace, options.tests_root)
     planned = _planned_nodeids(options.results_dir) if report.results.planned_total is not None else None
     if options.durations is not None:
         _write_durations(report, options.durations, planned)
@@ -55,9 +56,9 @@ def publish_report(report: Report, options: PublishOptions, env: Mapping[str, st
     return 0 if report.passed else 1
 
 
-def _annotate(report: Report, workspace: Path | None) -> None:
+def _annotate(report: Report, workspace: Path | None, tests_root: Path | None) -> None:
     for failure in report.results.failures[:MAX_ANNOTATIONS]:
-        file = _relative(failure.file, workspace)
+        file = _relative(failure.file, workspace, tests_root)
         message = failure.message or failure.failure_type or failure.outcome.value
         gha.annotation(
             "error", message, file=file, line=failure.line, title=f"{failure.outcome.value}: {failure.nodeid}"
@@ -68,14 +69,17 @@ def _annotate(report: Report, workspace: Path | None) -> None:
         gha.annotation(level, f"{problem.subject}{detail}", title=problem.kind.value)
 
 
-def _relative(file: str | None, workspace: Path | None) -> str | None:
-    """Annotations need repository-relative paths; absolute ones under the workspace are cut down."""
+def _relative(file: str | None, workspace: Path | None, tests_root: Path | None = None) -> str | None:
+    """Annotations need repository-relative paths: paths relative to where the tests ran are
+    anchored there, then anything under the workspace is made relative to it."""
     if not file:
         return None
     path = Path(file)
+    if not path.is_absolute() and tests_root is not None:
+        path = tests_root.resolve() / path
     if path.is_absolute() and workspace is not None:
         try:
-            return path.relative_to(workspace).as_posix()
+            return path.relative_to(workspace.resolve()).as_posix()
         except ValueError:
             return None
     return file

@@ -202,3 +202,12 @@ def test_an_unreadable_record_costs_the_estimate_not_the_report(tmp_path: Path, 
         "::warning title=serverless-pr-test report::no cost estimate: deployment record" in completed.stdout
     )
     assert "Not estimated: deployment record" in (tmp_path / "report.md").read_text(encoding="utf-8")
+
+
+def test_failure_paths_are_anchored_at_the_app_directory_for_annotations(
+    tmp_path: Path, github: FakeGitHub
+) -> None:
+    write_results(tmp_path / "results", failing={"tests/test_b.py::test_alert"}, shards=[1, 2])
+    completed = run_report(tmp_path, github, "--no-comment", "--no-cost", "--app-dir", "stacks/shop")
+    assert completed.returncode == 1
+    assert "::error file=stacks/shop/tests/test_b.py,line=7," in completed.stdout
