@@ -34,7 +34,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--stack-prefix", help="app name for the comment marker (default: from the stack names)"
     )
-    parser.add_argument("--pr", help="pull request number (default: the record, else the GitHub event)")
+    parser.add_argument(
+        "--pr", help="pull request to comment on (default: the record's, else the GitHub event's)"
+    )
     parser.add_argument(
         "--comment", action=argparse.BooleanOptionalAction, default=True, help="upsert the sticky PR comment"
     )
@@ -76,6 +78,7 @@ def execute(args: argparse.Namespace) -> int:
         stack_prefix=args.stack_prefix,
         estimate_cost=args.cost,
         record_problem=record_problem,
+        pr_number=context.pr_number if args.pr else None,
     )
     report = build_report(inputs, env=os.environ)
     workspace = os.environ.get("GITHUB_WORKSPACE")

@@ -27,6 +27,7 @@ class ReportInputs:
     stack_prefix: str | None = None
     estimate_cost: bool = True
     record_problem: str | None = None  # why there is no record, when it could not be read
+    pr_number: int | None = None  # explicit choice; else the record's, else the context's
 
 
 def build_report(
@@ -109,7 +110,9 @@ def _run_info(inputs: ReportInputs, env: Mapping[str, str]) -> RunInfo:
     run_url = f"{server}/{repository}/actions/runs/{run_id}" if run_id and repository else None
     attempt = env.get("GITHUB_RUN_ATTEMPT")
     summary_url = f"{run_url}/attempts/{attempt}" if run_url and attempt else run_url
-    pr_number = record.pr_number if record and record.pr_number else (context.pr_number if context else None)
+    pr_number = (
+        inputs.pr_number or (record.pr_number if record else None) or (context.pr_number if context else None)
+    )
     commit = (record.commit if record else "") or (context.commit if context else "") or "unknown"
     return RunInfo(
         stack_prefix=prefix,
