@@ -49,8 +49,12 @@ class _FileTally:
     durations: dict[str, float] | None = None
     failures: list[FailureDetail] = field(default_factory=list)
     failures_seen: int = 0
+    # Names kept up to the problem limit, the rest only counted: a wrong plan can make every test
+    # "unplanned", and a million names is exactly what the merge avoids holding.
     duplicates: list[str] = field(default_factory=list)
+    duplicates_count: int = 0
     unplanned: list[str] = field(default_factory=list)
+    unplanned_count: int = 0
 
 
 class _Problems:
@@ -63,6 +67,10 @@ class _Problems:
         self.totals[kind] += 1
         if len(self.kept) < self._limit:
             self.kept.append(Problem(kind, subject, detail))
+
+    def count_only(self, kind: ProblemKind, count: int) -> None:
+        if count > 0:
+            self.totals[kind] += count
 
 
 def discover(results_dir: Path) -> tuple[list[Path], list[Path]]:
@@ -133,6 +141,7 @@ def merge_files(
             continue
         for nodeid in tally.duplicates:
             problems.add(ProblemKind.DUPLICATE_TEST, nodeid, f"reported again in {path.name}")
+        problems.count_only(ProblemKind.DUPLICATE_TEST, tally.duplicates_count - len(tally.duplicates))
         if plan is not None:
             _compare_with_plan(plan, tally, path.name, problems)
         seen |= tally.seen
@@ -181,11 +190,15 @@ def _tally_file(
             nodeid = resolve(classname, name, file, pytest_output)
             key = hash(nodeid)
             if key in seen or key in seen_before:
-                tally.duplicates.append(nodeid)
+                tally.duplicates_count += 1
+                if len(tally.duplicates) < DEFAULT_MAX_PROBLEMS:
+                    tally.duplicates.append(nodeid)
             else:
                 seen.add(key)
             if planned is not None and key not in planned:
-                tally.unplanned.append(nodeid)
+                tally.unplanned_count += 1
+                if len(tally.unplanned) < DEFAULT_MAX_PROBLEMS:
+                    tally.unplanned.append(nodeid)
             if durations is not None:
                 durations[nodeid] = durations.get(nodeid, 0.0) + seconds
             if outcome is _PASSED:
@@ -265,6 +278,7 @@ def _compare_with_plan(plan: ShardPlan, tally: _FileTally, source: str, problems
             )
     for nodeid in tally.unplanned:
         problems.add(ProblemKind.UNPLANNED_TEST, nodeid, f"in {source}, not in shard {plan.index}'s plan")
+    problems.count_only(ProblemKind.UNPLANNED_TEST, tally.unplanned_count - len(tally.unplanned))
 
 
 def _check_shards_present(

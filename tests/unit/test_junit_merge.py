@@ -292,3 +292,13 @@ def test_shards_downloaded_into_folders_of_their_own_are_found(tmp_path: Path) -
     merged = merge_results(tmp_path)
     assert merged.problems == ()
     assert merged.counts.passed == 5
+
+
+def test_a_plan_from_another_run_counts_every_unplanned_test_but_names_only_some(tmp_path: Path) -> None:
+    reported = [f"tests/test_w.py::test_{index}" for index in range(1_200)]
+    write_plans(tmp_path, [["tests/test_w.py::test_elsewhere"]])
+    write_shard(tmp_path, 1, [case_xml(nodeid) for nodeid in reported])
+    merged = merge_results(tmp_path, max_problems=50)
+    assert merged.problem_count(ProblemKind.UNPLANNED_TEST) == 1_200
+    assert merged.problem_count(ProblemKind.MISSING_TEST) == 1
+    assert len(merged.problems) == 50
