@@ -16,6 +16,7 @@ import logging
 import os
 import resource
 import sys
+import sysconfig
 import time
 import traceback
 from collections.abc import Callable
@@ -181,8 +182,16 @@ class _Channel:
 def _prepare_sys_path() -> None:
     task_root = os.environ["LAMBDA_TASK_ROOT"]
     layer_paths = [path for path in os.environ.get("_SPT_LAYER_PATHS", "").split(os.pathsep) if path]
+    runtime_packages = os.environ.get("_SPT_RUNTIME_PACKAGES", "")
+    # Only the standard library of this interpreter, not its site-packages (see runtime_packages.py).
+    stdlib_roots = {sysconfig.get_path("stdlib"), sysconfig.get_path("platstdlib")}
+    standard = [
+        path
+        for path in sys.path[1:]
+        if any(path.startswith(root) for root in stdlib_roots if root) and "site-packages" not in path
+    ]
     # AWS's order: the task root first, then layer content, then the runtime's own packages.
-    sys.path[0:1] = [task_root, *layer_paths]
+    sys.path[:] = [task_root, *layer_paths, *standard, *([runtime_packages] if runtime_packages else [])]
     os.chdir(task_root)
 
 

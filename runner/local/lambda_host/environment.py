@@ -17,6 +17,7 @@ from pathlib import Path
 
 from runner.local.endpoint import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY
 from runner.local.lambda_host.function_spec import FunctionSpec
+from runner.local.lambda_host.runtime_packages import runtime_packages_dir
 from runner.local.lambda_host.worker_pipes import Phase, WorkerPipes
 
 BOOTSTRAP = Path(__file__).with_name("bootstrap.py")
@@ -146,6 +147,7 @@ class ExecutionEnvironment:
                 "AWS_CONFIG_FILE": os.devnull,
                 "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
                 "_SPT_LAYER_PATHS": os.pathsep.join(_layer_paths(launch.layer_dirs, spec)),
+                "_SPT_RUNTIME_PACKAGES": str(runtime_packages_dir()),
             }
         )
         return env

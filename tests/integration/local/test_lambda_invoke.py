@@ -210,6 +210,31 @@ def test_a_runtime_that_cannot_run_here_fails_the_invoke_naming_the_runtime(endp
     assert name in error["Message"]
 
 
+IMPORTS = """
+import importlib
+
+def handler(event, context):
+    found = {}
+    for name in event["modules"]:
+        try:
+            importlib.import_module(name)
+            found[name] = True
+        except ImportError:
+            found[name] = False
+    return found
+"""
+
+
+def test_handlers_see_the_aws_runtime_packages_not_the_runners_site_packages(endpoint: LocalEndpoint) -> None:
+    name = create_function(endpoint, IMPORTS)
+    provided = ["boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "json"]
+    not_in_lambda = ["moto", "aws_cdk", "pytest", "runner", "github"]
+
+    found = invoke_json(endpoint, name, {"modules": provided + not_in_lambda})["Body"]
+
+    assert found == {**dict.fromkeys(provided, True), **dict.fromkeys(not_in_lambda, False)}
+
+
 def test_a_missing_handler_module_fails_with_import_module_error(endpoint: LocalEndpoint) -> None:
     name = create_function(endpoint, ECHO_CONTEXT, handler="missing_module.handler")
 
