@@ -379,3 +379,69 @@ def test_cors_preflight_method_with_a_mock_integration_creates(moto: Moto) -> No
     assert method["methodIntegration"]["type"] == "MOCK"
     assert list(method["methodIntegration"]["integrationResponses"]) == ["204"]
     assert list(method["methodResponses"]) == ["204"]
+
+
+@pytest.mark.filterwarnings("ignore:Tried to parse AWS::Lambda::Url")
+def test_outputs_reading_a_resource_type_moto_skips_are_omitted(moto: Moto) -> None:
+    template = {
+        "Resources": {
+            **lambda_resources("def handler(event, context):\n    return None\n"),
+            # moto has no model for function URLs: the resource is skipped.
+            "Url": {
+                "Type": "AWS::Lambda::Url",
+                "Properties": {"AuthType": "NONE", "TargetFunctionArn": {"Fn::GetAtt": ["Handler", "Arn"]}},
+            },
+        },
+        "Outputs": {
+            "FunctionName": {"Value": {"Ref": "Handler"}},
+            "FunctionUrl": {"Value": {"Fn::GetAtt": ["Url", "FunctionUrl"]}},
+        },
+    }
+    name = unique("skipped-output")
+    if not moto.fixed:
+        assert_call_fails(lambda: moto.create_stack(template, StackName=name))
+        return
+    moto.create_stack(template, StackName=name)
+    assert moto.stack(name)["StackStatus"] == "CREATE_COMPLETE"
+    assert list(moto.outputs(name)) == ["FunctionName"]
+
+
+def test_unnamed_fifo_queue_and_topic_get_fifo_names(moto: Moto) -> None:
+    template = {
+        "Resources": {
+            "Queue": {
+                "Type": "AWS::SQS::Queue",
+                "Properties": {"FifoQueue": True, "ContentBasedDeduplication": True},
+            },
+            "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"FifoTopic": True}},
+        },
+        "Outputs": {"QueueUrl": {"Value": {"Ref": "Queue"}}, "TopicArn": {"Value": {"Ref": "Topic"}}},
+    }
+    name = unique("fifo")
+    if not moto.fixed:
+        assert_call_fails(
+            lambda: moto.create_stack(template, StackName=name)
+        )  # "Queue name must end in .fifo"
+        return
+    moto.create_stack(template, StackName=name)
+    outputs = moto.outputs(name)
+    assert outputs["QueueUrl"].endswith(".fifo")
+    assert outputs["TopicArn"].endswith(".fifo")
+
+
+def test_unnamed_ssm_parameter_gets_a_generated_name(moto: Moto) -> None:
+    template = {
+        "Resources": {
+            "Param": {"Type": "AWS::SSM::Parameter", "Properties": {"Type": "String", "Value": "v1"}}
+        },
+        "Outputs": {"ParameterName": {"Value": {"Ref": "Param"}}},
+    }
+    name = unique("ssm")
+    if not moto.fixed:
+        assert_call_fails(lambda: moto.create_stack(template, StackName=name))  # 'NoneType' has no 'lower'
+        return
+    moto.create_stack(template, StackName=name)
+    assert moto.stack(name)["StackStatus"] == "CREATE_COMPLETE"
+    parameter_name = moto.outputs(name)["ParameterName"]
+    assert parameter_name.startswith("CFN-Param-")
+    assert moto.client("ssm").get_parameter(Name=parameter_name)["Parameter"]["Value"] == "v1"
