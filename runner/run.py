@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import sys
 import time
@@ -12,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
+from runner.context import RunContext
 from runner.errors import ConfigError
 from runner.record import DeploymentRecord
 
@@ -91,6 +93,8 @@ class LocalRun:
             record = deploy_app(args, self._app_dir, context, target)
             print_outputs(record)
             tests_exit = self._run_tests(record)
+            # The cost estimate reads the live stacks, so the report comes before destroy.
+            tests_exit = max(tests_exit, self._report(record, context))
         finally:
             # Runs on test failure, deploy failure, Ctrl-C and SIGTERM alike: nothing stays deployed.
             names = (
@@ -118,6 +122,8 @@ class LocalRun:
         shards: int = self._args.shards
         work_dir: Path = self._args.work_dir.resolve()
         results = work_dir / "results"
+        if results.exists():  # a previous run's extra shards must not count in this report
+            shutil.rmtree(results)
         durations = work_dir / "durations.json"
         requests = [
             ShardRequest(
@@ -144,3 +150,25 @@ class LocalRun:
                     print(outcome.log_file.read_text(encoding="utf-8", errors="replace").rstrip())
             print(summarize(outcomes))
         return max((outcome.exit_code for outcome in outcomes), default=0)
+
+    def _report(self, record: DeploymentRecord, context: RunContext) -> int:
+        """Merged results and cost, shown in the terminal and written to report.md."""
+        from runner import gha
+        from runner.report import PublishOptions, ReportInputs, render_terminal, report_run
+
+        work_dir: Path = self._args.work_dir.resolve()
+        results = work_dir / "results"
+        with gha.group("Report"):
+            report, exit_code = report_run(
+                ReportInputs(results, record=record, context=context, expected_shards=self._args.shards),
+                PublishOptions(
+                    results_dir=results,
+                    output=Path("report.md").resolve(),
+                    durations=work_dir / "durations.json",
+                    comment=False,
+                    tests_root=self._app_dir,
+                ),
+            )
+            print(render_terminal(report))
+            print(f"Report written to {Path('report.md').resolve()}")
+        return exit_code
