@@ -381,7 +381,7 @@ def test_cors_preflight_method_with_a_mock_integration_creates(moto: Moto) -> No
     assert list(method["methodResponses"]) == ["204"]
 
 
-@pytest.mark.filterwarnings("ignore:Tried to parse AWS::Lambda::Url")
+@pytest.mark.filterwarnings("ignore:Tried to parse:UserWarning")
 def test_outputs_reading_a_resource_type_moto_skips_are_omitted(moto: Moto) -> None:
     template = {
         "Resources": {
