@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -445,3 +446,45 @@ def test_unnamed_ssm_parameter_gets_a_generated_name(moto: Moto) -> None:
     parameter_name = moto.outputs(name)["ParameterName"]
     assert parameter_name.startswith("CFN-Param-")
     assert moto.client("ssm").get_parameter(Name=parameter_name)["Parameter"]["Value"] == "v1"
+
+
+def test_secret_is_created_with_a_generated_value_and_kept_on_update(moto: Moto) -> None:
+    generate = {
+        "SecretStringTemplate": '{"username": "app"}',
+        "GenerateStringKey": "password",
+        "PasswordLength": 20,
+    }
+    template: dict[str, Any] = {
+        "Resources": {
+            "Secret": {
+                "Type": "AWS::SecretsManager::Secret",
+                "Properties": {"GenerateSecretString": generate},
+            },
+            "Queue": {"Type": "AWS::SQS::Queue"},
+        },
+        "Outputs": {"SecretArn": {"Value": {"Ref": "Secret"}}},
+    }
+    name = unique("secret")
+    stack_id = moto.create_stack(template, StackName=name)
+    if not moto.fixed:
+        assert "Secret" not in [r.get("LogicalResourceId") for r in moto.resources(name)]
+        return
+    secrets = moto.client("secretsmanager")
+    arn = moto.outputs(name)["SecretArn"]
+    value = json.loads(secrets.get_secret_value(SecretId=arn)["SecretString"])
+    assert value["username"] == "app"
+    assert len(value["password"]) == 20
+
+    changed = {**template, "Resources": {**template["Resources"], "Topic": {"Type": "AWS::SNS::Topic"}}}
+    changed["Resources"]["Secret"] = {
+        "Type": "AWS::SecretsManager::Secret",
+        "Properties": {"GenerateSecretString": generate, "Description": "app login"},
+    }
+    moto.client("cloudformation").update_stack(StackName=name, TemplateBody=json.dumps(changed))
+    assert moto.outputs(name)["SecretArn"] == arn
+    assert json.loads(secrets.get_secret_value(SecretId=arn)["SecretString"]) == value
+
+    moto.client("cloudformation").delete_stack(StackName=name)
+    assert moto.stack(stack_id)["StackStatus"] == "DELETE_COMPLETE"
+    with pytest.raises(ClientError, match="ResourceNotFoundException"):
+        secrets.get_secret_value(SecretId=arn)
