@@ -9,8 +9,6 @@ import pytest
 from botocore.exceptions import ClientError
 
 from .cfn_testkit import (
-    ACCOUNT,
-    REGION,
     Moto,
     assert_call_fails,
     lambda_resources,
@@ -319,10 +317,6 @@ def test_resources_with_a_false_condition_are_not_listed(moto: Moto) -> None:
         assert sorted(listed, key=str) == sorted(["Queue", None], key=str)
         return
     assert listed == ["Queue"]
-
-
-def test_account_and_region_constants_match_the_endpoint() -> None:
-    assert (ACCOUNT, REGION) == ("123456789012", "us-east-1")
 
 
 def test_cors_preflight_method_with_a_mock_integration_creates(moto: Moto) -> None:

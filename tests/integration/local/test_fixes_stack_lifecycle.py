@@ -46,7 +46,7 @@ def test_a_failing_resource_rolls_the_new_stack_back(moto: Moto) -> None:
     )
     failed = [e for e in moto.events(name) if e["ResourceStatus"] == "CREATE_FAILED"]
     assert [e["LogicalResourceId"] for e in failed] == ["Handler"]
-    assert "no-such-bucket" in failed[0]["ResourceStatusReason"] or "S3" in failed[0]["ResourceStatusReason"]
+    assert "NoSuchBucket" in failed[0]["ResourceStatusReason"]
     stack_statuses = [
         e["ResourceStatus"] for e in moto.events(name) if e["ResourceType"] == "AWS::CloudFormation::Stack"
     ]
