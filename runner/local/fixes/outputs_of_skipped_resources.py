@@ -9,6 +9,7 @@ omitted (a test reading it gets a clear "missing output") and the rest of the st
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -18,14 +19,21 @@ from runner.local.fixes.fix import Fix
 logger = logging.getLogger(__name__)
 
 
-def _skipped_resources(resource_json_map: dict[str, Any]) -> set[str]:
+@functools.cache
+def _is_skipped_type(resource_type: str) -> bool:
+    """Cached: moto logs a warning on every lookup of a type it has no model for. Only called while
+    serving requests, after every fix (and model registration) is installed."""
     from moto.cloudformation import parsing
 
+    return parsing.resource_class_from_type(resource_type) is None
+
+
+def _skipped_resources(resource_json_map: dict[str, Any]) -> set[str]:
     return {
         name
         for name, definition in resource_json_map.items()
         if not str(definition.get("Type", "")).startswith("Custom::")
-        and parsing.resource_class_from_type(str(definition.get("Type", ""))) is None
+        and _is_skipped_type(str(definition.get("Type", "")))
     }
 
 
