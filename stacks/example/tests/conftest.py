@@ -1,56 +1,30 @@
-"""Integration tests of the deployed inventory stack.
+"""Integration tests of the deployed inventory stack, run by `serverless-pr-test run` / `test`.
 
-The runner (`serverless-pr-test test` / `run`) deploys the stack, then runs these with the AWS variables
-(and AWS_ENDPOINT_URL for the local endpoint) and SPT_OUTPUTS_FILE, a JSON object of the stack outputs.
-Every test works on its own uuid skus and keys, so shards can run in parallel against one stack.
+The project's pytest plugin supplies `stack` (outputs, clients), `capture_events`, `warm`,
+`correlation_id` and `isolation_key`; this file adds only what is specific to this app.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import uuid
-from pathlib import Path
-
-import boto3
 import pytest
-from inventory_api import InventoryApi, StackOutputs
-from waits import QueueWatcher
+from inventory_api import InventoryApi
+from shared_queue import SharedQueue
 
-OUTPUTS_FILE_VARIABLE = "SPT_OUTPUTS_FILE"
-
-
-@pytest.fixture(scope="session")
-def stack_outputs() -> StackOutputs:
-    path = os.environ.get(OUTPUTS_FILE_VARIABLE)
-    if not path:
-        pytest.skip(
-            f"{OUTPUTS_FILE_VARIABLE} is not set: these tests need a deployed stack; run them through "
-            "`serverless-pr-test run --local stacks/example` (or `test` after `deploy`)"
-        )
-    return StackOutputs.from_mapping(json.loads(Path(path).read_text(encoding="utf-8")))
+from runner.testing import StackContext
 
 
 @pytest.fixture(scope="session")
-def inventory(stack_outputs: StackOutputs) -> InventoryApi:
-    return InventoryApi(stack_outputs, boto3.client("lambda"), boto3.client("dynamodb"))
+def inventory(stack: StackContext) -> InventoryApi:
+    return InventoryApi(stack)
 
 
 @pytest.fixture(scope="session")
-def sqs_client() -> object:
-    return boto3.client("sqs")
+def alerts(stack: StackContext, inventory: InventoryApi) -> SharedQueue:
+    """The Alerts queue (subscribed to the LowStock topic)."""
+    return SharedQueue(stack.client("sqs"), inventory.outputs.AlertsQueueUrl)
 
 
 @pytest.fixture(scope="session")
-def downstream(stack_outputs: StackOutputs, sqs_client: object) -> QueueWatcher:
-    return QueueWatcher(sqs_client, stack_outputs.DownstreamQueueUrl)
-
-
-@pytest.fixture(scope="session")
-def alerts(stack_outputs: StackOutputs, sqs_client: object) -> QueueWatcher:
-    return QueueWatcher(sqs_client, stack_outputs.AlertsQueueUrl)
-
-
-@pytest.fixture
-def idempotency_key() -> str:
-    return f"test-{uuid.uuid4()}"
+def downstream(stack: StackContext, inventory: InventoryApi) -> SharedQueue:
+    """The Downstream queue (StockReserved events, through the stack's own rule)."""
+    return SharedQueue(stack.client("sqs"), inventory.outputs.DownstreamQueueUrl)

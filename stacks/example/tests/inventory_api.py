@@ -1,12 +1,14 @@
-"""The deployed stack as the tests use it: its outputs, and its functions and tables behind one class."""
+"""The deployed inventory stack as the tests use it: its outputs, and its functions and tables behind one
+class, so each test reads as the story it checks."""
 
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
+
+from runner.testing import StackContext
 
 
 @dataclass(frozen=True)
@@ -40,48 +42,75 @@ class StackOutputs:
         return {sku: int(units) for sku, units in json.loads(self.InitialStock).items()}
 
 
+class FunctionFailed(AssertionError):
+    """The function raised instead of answering (Lambda's FunctionError)."""
+
+
 class InventoryApi:
-    def __init__(self, outputs: StackOutputs, lambda_client: Any, dynamodb_client: Any) -> None:
-        self._outputs = outputs
-        self._lambda = lambda_client
-        self._dynamodb = dynamodb_client
+    """Reserve and UpdateStock invoked directly, ReserveStock commands put on the bus, and consistent
+    reads of the tables. Thread-safe (boto3 clients are), so tests may call it from several threads."""
 
-    def reserve(self, **order: Any) -> dict[str, Any]:
-        return self._invoke(self._outputs.ReserveFunctionName, order)
+    def __init__(self, stack: StackContext) -> None:
+        self.outputs = StackOutputs.from_mapping(stack.outputs)
+        self._lambda = stack.client("lambda")
+        self._dynamodb = stack.client("dynamodb")
+        self._events = stack.client("events")
 
-    def update_stock(self, sku: str, available: int, sequence: int) -> dict[str, Any]:
-        payload = {"sku": sku, "available": available, "sequence": sequence}
-        return self._invoke(self._outputs.UpdateStockFunctionName, payload)
+    def reserve(self, order: Mapping[str, Any]) -> dict[str, Any]:
+        return self._invoke(self.outputs.ReserveFunctionName, order)
 
-    def new_sku(self, available: int) -> str:
-        """A sku no other test (or shard) uses, stocked with `available` units."""
-        sku = f"TEST-{uuid.uuid4().hex[:16]}"
-        result = self.update_stock(sku, available, sequence=1)
+    def update_stock(self, level: Mapping[str, Any]) -> dict[str, Any]:
+        return self._invoke(self.outputs.UpdateStockFunctionName, level)
+
+    def stocked_sku(self, isolation_key: str, available: int) -> str:
+        """A sku only this test uses, stocked with `available` units (sequence 1)."""
+        sku = f"SKU-{isolation_key}"
+        result = self.update_stock({"sku": sku, "available": available, "sequence": 1})
         assert result["status"] == "APPLIED", result
         return sku
 
+    def send_command(self, detail_type: str, detail: Mapping[str, Any]) -> None:
+        sent = self._events.put_events(
+            Entries=[
+                {
+                    "EventBusName": self.outputs.EventBusName,
+                    "Source": "shop.checkout",
+                    "DetailType": detail_type,
+                    "Detail": json.dumps(detail),
+                }
+            ]
+        )
+        assert sent["FailedEntryCount"] == 0, sent
+
     def stock(self, sku: str) -> dict[str, int] | None:
-        item = self._dynamodb.get_item(
-            TableName=self._outputs.InventoryTableName, Key={"sku": {"S": sku}}, ConsistentRead=True
-        ).get("Item")
+        """`{"available", "sequence"}` of `sku`, or None when the table has no such sku."""
+        item = self._get(self.outputs.InventoryTableName, {"sku": {"S": sku}})
         if item is None:
             return None
         return {"available": int(item["available"]["N"]), "sequence": int(item["sequence"]["N"])}
 
+    def available(self, sku: str) -> int:
+        level = self.stock(sku)
+        assert level is not None, f"{sku} is not in the Inventory table"
+        return level["available"]
+
     def reservation(self, idempotency_key: str) -> dict[str, str] | None:
-        item = self._dynamodb.get_item(
-            TableName=self._outputs.ReservationsTableName,
-            Key={"idempotency_key": {"S": idempotency_key}},
-            ConsistentRead=True,
-        ).get("Item")
+        """The stored reservation (attribute values as strings), or None."""
+        item = self._get(self.outputs.ReservationsTableName, {"idempotency_key": {"S": idempotency_key}})
         if item is None:
             return None
         return {name: next(iter(value.values())) for name, value in item.items()}
+
+    def _get(self, table_name: str, key: Mapping[str, Any]) -> dict[str, Any] | None:
+        item: dict[str, Any] | None = self._dynamodb.get_item(
+            TableName=table_name, Key=key, ConsistentRead=True
+        ).get("Item")
+        return item
 
     def _invoke(self, function_name: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         response = self._lambda.invoke(FunctionName=function_name, Payload=json.dumps(payload).encode())
         body = response["Payload"].read().decode()
         if response.get("FunctionError"):
-            raise AssertionError(f"{function_name} failed ({response['FunctionError']}): {body}")
+            raise FunctionFailed(f"{function_name} failed ({response['FunctionError']}): {body}")
         result: dict[str, Any] = json.loads(body)
         return result
