@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "runner.commands.local",
     "runner.commands.report",
     "runner.commands.prices",
+    "runner.commands.janitor",
 )
 
 

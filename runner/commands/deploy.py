@@ -34,6 +34,9 @@ def execute(args: argparse.Namespace) -> int:
 
     target = target_from_args(args)
     context = detect_context(args, args.app_dir)
+    if context.is_fork and not target.is_local:
+        skip_fork_deploy()
+        return 0
     record = deploy_app(args, args.app_dir, context, target)
     print_outputs(record)
     return 0
@@ -83,3 +86,17 @@ def print_outputs(record: DeploymentRecord) -> None:
     print(f"Deployed {', '.join(record.stack_names)} in {record.duration_seconds:.1f} s. Outputs:")
     for key, value in sorted(record.merged_outputs().items()):
         print(f"  {key} = {value}")
+
+
+def skip_fork_deploy() -> None:
+    """A fork's PR gets no secrets and no OIDC token, and its code must not reach AWS credentials."""
+    from runner import gha
+
+    gha.annotation(
+        "notice",
+        "pull request from a fork: deploy skipped (forks get no AWS credentials). A maintainer can "
+        "re-run it with workflow_dispatch (input pr) after reviewing the code.",
+        title="serverless-pr-test deploy",
+    )
+    gha.set_output("stack-names", "")
+    gha.set_output("outputs-json", "{}")
