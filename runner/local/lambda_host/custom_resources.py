@@ -21,6 +21,8 @@ from urllib.parse import quote
 
 from runner.local.lambda_host import service
 from runner.local.lambda_host.endpoints import current_endpoint_port
+from runner.local.lambda_host.function_spec import spec_from_moto
+from runner.local.lambda_host.runtimes import UnsupportedRuntimeError
 
 _logger = logging.getLogger(__name__)
 GENERIC_TYPE = "AWS::CloudFormation::CustomResource"
@@ -85,6 +87,11 @@ def _send(resource: Any, request_type: str, old_properties: dict[str, Any] | Non
         if function is None or request_type != "Delete":
             return f"ServiceToken {resource.spt_service_token} is not a Lambda function in this endpoint"
     resource.spt_function = function
+    try:
+        spec_from_moto(function).require_runnable()
+    except UnsupportedRuntimeError as error:
+        # CDK's Provider framework, AwsCustomResource, autoDeleteObjects and LogRetention are Node.js.
+        return str(error)
     with _pending_lock:
         _pending[resource.request_id] = resource
     try:

@@ -215,6 +215,26 @@ def test_a_failed_response_fails_the_stack_with_the_handlers_reason(endpoint: Lo
     assert any("asked to fail" in reason for reason in reasons)
 
 
+def test_a_node_backed_custom_resource_fails_the_stack_naming_the_runtime(endpoint: LocalEndpoint) -> None:
+    cloudformation, stack_name = client(endpoint, "cloudformation"), unique("cr-stack")
+    template = json.loads(_template(unique("unused"), dependents=False))
+    template["Resources"]["Handler"]["Properties"].update(
+        Runtime="nodejs20.x", Code={"ZipFile": "exports.handler = 1"}
+    )
+
+    cloudformation.create_stack(StackName=stack_name, TemplateBody=json.dumps(template))
+
+    failed = eventually(
+        lambda: [
+            event
+            for event in cloudformation.describe_stack_events(StackName=stack_name)["StackEvents"]
+            if event["LogicalResourceId"] == "Greeter" and event["ResourceStatus"] == "CREATE_FAILED"
+        ],
+        timeout=30,
+    )
+    assert "cannot run runtime nodejs20.x" in failed[0]["ResourceStatusReason"]
+
+
 @pytest.fixture(scope="module")
 def stock_moto() -> Iterator[str]:
     """A stock moto server (no runner patches), as users without this project would run it."""
