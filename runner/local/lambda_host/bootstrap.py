@@ -195,7 +195,7 @@ def _prepare_sys_path() -> None:
     os.chdir(task_root)
 
 
-def _init(channel: _Channel, request_ids: _RequestIdFilter) -> Handler | None:
+def _init(channel: _Channel) -> Handler | None:
     started = time.perf_counter()
     try:
         handler = _load_handler(os.environ["_HANDLER"])
@@ -244,7 +244,7 @@ def main(argv: list[str]) -> int:
     request_ids = _RequestIdFilter()
     _install_logging(request_ids, sys.stdout)
     _prepare_sys_path()
-    handler = _init(channel, request_ids)
+    handler = _init(channel)
     if handler is None:
         return 1
     for line in requests:
