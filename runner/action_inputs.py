@@ -57,6 +57,7 @@ class ActionInputs:
     ttl_hours: str
     keep_stack: bool
     dry_run: bool
+    event_pr: str = ""  # the PR of the triggering event, for `destroy` without a record
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], cwd: Path) -> ActionInputs:
@@ -123,6 +124,7 @@ class ActionInputs:
             ttl_hours=ttl,
             keep_stack=flag("keep-stack", False),
             dry_run=flag("dry-run", False),
+            event_pr=_event_pr(env, cwd) if command is ActionCommand.DESTROY else "",
         )
         if problems:
             raise ConfigError("invalid action inputs: " + "; ".join(problems))
@@ -192,8 +194,13 @@ class ActionInputs:
                 return None
             # With a record, destroy deletes exactly what deploy made; without one (PR closed, or a
             # deploy that died early) it finds the PR's stacks by name, still checking their tags.
-            record = ["--record", str(self.record_file)] if self.record_file.is_file() else []
-            return ["destroy", app, *record, *self._naming(), *self._target(), *work]
+            if self.record_file.is_file():
+                source = ["--record", str(self.record_file), *self._naming()]
+            else:
+                prefix = ["--stack-prefix", self.stack_prefix] if self.stack_prefix else []
+                pr = self.pr or self.event_pr
+                source = [*prefix, *(["--pr", pr] if pr else [])]
+            return ["destroy", app, *source, *self._target(), *work]
         if self.command is ActionCommand.JANITOR:
             return ["janitor", *self._target(), *(["--dry-run"] if self.dry_run else [])]
         return [
@@ -210,6 +217,13 @@ class ActionInputs:
             self.ttl_hours,
             *self._pytest(),
         ]
+
+
+def _event_pr(env: Mapping[str, str], cwd: Path) -> str:
+    from runner.context import RunContext
+
+    pr_number = RunContext.detect(env, cwd).pr_number
+    return str(pr_number) if pr_number is not None else ""
 
 
 def main(env: Mapping[str, str] | None = None) -> int:
