@@ -16,7 +16,8 @@ def load_fake_github() -> type:
     """The report tests' GitHub REST server (tests/integration/report is not on sys.path here)."""
     path = REPO_ROOT / "tests" / "integration" / "report" / "github_server.py"
     spec = importlib.util.spec_from_file_location("spt_fake_github_server", path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)

@@ -128,7 +128,8 @@ def test_pr_flow_deploys_tests_in_two_shards_reports_and_destroys(new_job, endpo
     assert deploy.outputs["stack-names"] == f"orders-pr-{PR_NUMBER}"
     assert set(json.loads(deploy.outputs["outputs-json"])) == {"QueueUrl", "BucketName", "FunctionName"}
     record = Path(deploy.outputs["record-path"])
-    assert record.is_file() and record.is_relative_to(deploy_job.workspace)
+    assert record.is_file()
+    assert record.is_relative_to(deploy_job.workspace)
     assert "::group::Deploy orders-pr-7" in deploy_job.log
 
     results_by_shard = {}
