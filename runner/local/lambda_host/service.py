@@ -7,6 +7,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from runner.local.lambda_host.async_invoker import DEFAULT_RETRY_ATTEMPTS, AsyncInvocation, AsyncInvoker
@@ -71,7 +72,7 @@ def invoke_async(
     event: dict[str, Any] | str,
     *,
     max_retries: int | None = None,
-    on_done: Any = None,
+    on_done: Callable[[InvocationOutcome], None] | None = None,
 ) -> bool:
     """Queue an invocation of moto's LambdaFunction `function` the way an AWS service pushing an event
     would. A function that cannot run here is reported in its log group instead (no caller to tell)."""
