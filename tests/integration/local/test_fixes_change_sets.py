@@ -8,6 +8,9 @@ import io
 import json
 import zipfile
 
+import pytest
+from botocore.exceptions import ClientError
+
 from .cfn_testkit import Moto, assert_call_fails, lambda_resources, unique
 
 CHANGE_SET = "cdk-deploy-change-set"  # the name the CDK CLI uses for every stack
@@ -228,3 +231,20 @@ def test_change_set_stacks_export_and_import_values(moto: Moto) -> None:
         return
     assert exports[export_name] == moto.outputs(producer)["QueueUrl"]
     assert moto.outputs(consumer) == {"ImportedUrl": exports[export_name]}
+
+
+def test_create_change_set_reuses_a_review_stack_and_refuses_a_deployed_name(moto: Moto) -> None:
+    name = unique("retry-create")
+    cloudformation = moto.client("cloudformation")
+    # A first deploy whose change set was never executed, then the retry (the CDK CLI uses CREATE again).
+    _create_change_set(moto, name, _queue_template(), ChangeSetType="CREATE")
+    _create_change_set(moto, name, _queue_template("Renamed"), ChangeSetType="CREATE")
+    same_name = [s for s in cloudformation.describe_stacks()["Stacks"] if s["StackName"] == name]
+    if not moto.fixed:
+        assert len(same_name) == 2
+        return
+    assert [s["StackStatus"] for s in same_name] == ["REVIEW_IN_PROGRESS"]
+    cloudformation.execute_change_set(StackName=name, ChangeSetName=CHANGE_SET)
+    assert list(moto.outputs(name)) == ["Renamed"]
+    with pytest.raises(ClientError, match="AlreadyExists"):
+        _create_change_set(moto, name, _queue_template(), ChangeSetType="CREATE")
