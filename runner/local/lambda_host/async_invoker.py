@@ -3,16 +3,15 @@ thread, retried on function errors like Lambda's async queue."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import queue
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from runner.local.lambda_host.endpoints import endpoint_serving
 from runner.local.lambda_host.function_spec import FunctionSpec
 from runner.local.lambda_host.host import LambdaHost
-from runner.local.lambda_host.outcome import InvocationOutcome
 from runner.local.lambda_host.pool import FunctionThrottled
 
 _logger = logging.getLogger(__name__)
@@ -30,7 +29,6 @@ class AsyncInvocation:
     invoked_arn: str
     max_retries: int = DEFAULT_RETRY_ATTEMPTS
     attempt: int = 0
-    on_done: Callable[[InvocationOutcome], None] | None = None
 
 
 class AsyncInvoker:
@@ -80,15 +78,4 @@ class AsyncInvoker:
             return
         if outcome.function_error and invocation.attempt < invocation.max_retries:
             delay = RETRY_DELAYS_S[min(invocation.attempt, len(RETRY_DELAYS_S) - 1)]
-            retry = AsyncInvocation(
-                invocation.spec,
-                invocation.event_text,
-                invocation.invoked_arn,
-                invocation.max_retries,
-                invocation.attempt + 1,
-                invocation.on_done,
-            )
-            self._later(delay, retry)
-            return
-        if invocation.on_done is not None:
-            invocation.on_done(outcome)
+            self._later(delay, dataclasses.replace(invocation, attempt=invocation.attempt + 1))

@@ -7,7 +7,6 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 from runner.local.lambda_host.async_invoker import DEFAULT_RETRY_ATTEMPTS, AsyncInvocation, AsyncInvoker
@@ -72,7 +71,6 @@ def invoke_async(
     event: dict[str, Any] | str,
     *,
     max_retries: int | None = None,
-    on_done: Callable[[InvocationOutcome], None] | None = None,
 ) -> bool:
     """Queue an invocation of moto's LambdaFunction `function` the way an AWS service pushing an event
     would. A function that cannot run here is reported in its log group instead (no caller to tell)."""
@@ -84,7 +82,7 @@ def invoke_async(
         report_refusal(function, str(error))
         return False
     retries = max_retries if max_retries is not None else async_retry_attempts(function)
-    async_invoker().submit(AsyncInvocation(spec, event_text, spec.arn, retries, 0, on_done))
+    async_invoker().submit(AsyncInvocation(spec, event_text, spec.arn, retries))
     return True
 
 

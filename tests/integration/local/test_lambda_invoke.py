@@ -332,6 +332,41 @@ def test_event_invocation_returns_202_at_once_and_runs_the_handler(endpoint: Loc
     )
 
 
+FAILS_AND_COUNTS = """
+import uuid
+
+import boto3
+
+s3 = boto3.client("s3")
+
+def handler(event, context):
+    key = f"attempts/{uuid.uuid4().hex}"
+    s3.put_object(Bucket=event["bucket"], Key=key, Body=context.aws_request_id.encode())
+    raise RuntimeError("always fails")
+"""
+
+
+def test_a_failing_event_invocation_is_retried_twice_like_lambdas_async_queue(
+    endpoint: LocalEndpoint,
+) -> None:
+    bucket = unique("attempts")
+    s3 = client(endpoint, "s3")
+    s3.create_bucket(Bucket=bucket)
+    name = create_function(endpoint, FAILS_AND_COUNTS)
+
+    client(endpoint, "lambda").invoke(
+        FunctionName=name, InvocationType="Event", Payload=json.dumps({"bucket": bucket}).encode()
+    )
+
+    attempts = eventually(
+        lambda: s3.list_objects_v2(Bucket=bucket).get("Contents", []),
+        until=lambda found: len(found) >= 3,
+        timeout=30,
+        description="three attempts",
+    )
+    assert len(attempts) == 3
+
+
 def test_dry_run_checks_without_running_the_handler(endpoint: LocalEndpoint) -> None:
     name = create_function(endpoint, COUNTS_CALLS)
 
