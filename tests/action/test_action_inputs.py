@@ -1,0 +1,150 @@
+"""runner.action_inputs: the action's INPUT_* variables become one runner command line, as data."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from runner.action_inputs import ActionCommand, ActionInputs, env_name
+from runner.errors import ConfigError
+
+from .conftest import REPO_ROOT
+
+
+def argv(tmp_path, **inputs):
+    env = {env_name(name.replace("_", "-")): value for name, value in inputs.items()}
+    return ActionInputs.from_env(env, tmp_path).command_line()
+
+
+def test_input_names_map_like_actions_core():
+    assert env_name("app-directory") == "INPUT_APP_DIRECTORY"
+    assert env_name("pytest-args") == "INPUT_PYTEST_ARGS"
+
+
+def test_the_command_input_offers_exactly_the_runner_commands():
+    description = yaml.safe_load((REPO_ROOT / "action.yml").read_text())["inputs"]["command"]["description"]
+    for command in ActionCommand:
+        assert command.value in description
+
+
+def test_deploy_passes_naming_target_and_ttl(tmp_path):
+    line = argv(
+        tmp_path,
+        command="deploy",
+        app_directory="infra",
+        stack_prefix="shop",
+        pr="12",
+        aws_region="eu-west-1",
+        endpoint_url="http://localhost:4566",
+        ttl_hours="6",
+    )
+    assert line == [
+        "deploy",
+        str(tmp_path / "infra"),
+        "--stack-prefix",
+        "shop",
+        "--pr",
+        "12",
+        "--endpoint-url",
+        "http://localhost:4566",
+        "--region",
+        "eu-west-1",
+        "--work-dir",
+        str(tmp_path / ".serverless-pr-test"),
+        "--ttl-hours",
+        "6",
+    ]
+
+
+def test_test_command_gets_its_shard_and_pytest_args_split_without_a_shell(tmp_path):
+    hostile = "-k 'reserve and not slow' $(touch pwned) ; rm -rf /"
+    line = argv(tmp_path, command="test", shard="2", total_shards="3", pytest_args=hostile, tests="it")
+    assert line[:3] == ["test", "--shard", "2/3"]
+    assert line[line.index("--tests") + 1] == "it"
+    assert line[line.index("--durations") + 1] == str(tmp_path / ".serverless-pr-test" / "durations.json")
+    assert line[line.index("--") + 1 :] == [
+        "-k",
+        "reserve and not slow",
+        "$(touch",
+        "pwned)",
+        ";",
+        "rm",
+        "-rf",
+        "/",
+    ]
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_report_passes_comment_switch_shards_and_results(tmp_path):
+    line = argv(
+        tmp_path,
+        command="report",
+        total_shards="4",
+        comment="false",
+        results_directory="out",
+        durations="false",
+    )
+    assert "--no-comment" in line
+    assert line[line.index("--shards") + 1] == "4"
+    assert line[line.index("--results-dir") + 1] == str(tmp_path / "out")
+    assert "--durations" not in line
+
+
+def test_destroy_uses_the_record_when_deploy_left_one(tmp_path):
+    record = tmp_path / ".serverless-pr-test" / "deployment.json"
+    record.parent.mkdir()
+    record.write_text("{}")
+    line = argv(tmp_path, command="destroy", pr="5")
+    assert line[line.index("--record") + 1] == str(record)
+
+
+def test_destroy_without_a_record_finds_the_stacks_by_the_event_pr(tmp_path):
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"pull_request": {"number": 31, "head": {}, "base": {}}}))
+    env = {"INPUT_COMMAND": "destroy", "GITHUB_EVENT_PATH": str(event), "GITHUB_REPOSITORY": "acme/shop"}
+    line = ActionInputs.from_env(env, tmp_path).command_line()
+    assert line[line.index("--pr") + 1] == "31"
+    assert "--record" not in line
+
+
+def test_keep_stack_makes_destroy_a_no_op(tmp_path):
+    assert argv(tmp_path, command="destroy", keep_stack="true", pr="3") is None
+
+
+def test_janitor_passes_dry_run_and_target(tmp_path):
+    assert argv(tmp_path, command="janitor", dry_run="true", aws_region="us-west-2") == [
+        "janitor",
+        "--region",
+        "us-west-2",
+        "--dry-run",
+    ]
+
+
+def test_run_passes_local_and_shards(tmp_path):
+    line = argv(tmp_path, command="run", local="true", total_shards="2")
+    assert line[:2] == ["run", str(tmp_path)]
+    assert "--local" in line
+    assert line[line.index("--shards") + 1] == "2"
+
+
+def test_every_bad_input_is_named_in_one_error(tmp_path):
+    with pytest.raises(ConfigError) as raised:
+        argv(
+            tmp_path,
+            command="ship",
+            shard="0",
+            total_shards="x",
+            local="maybe",
+            ttl_hours="-1",
+            pytest_args="'unclosed",
+        )
+    message = str(raised.value)
+    for name in ("`command`", "`shard`", "`total-shards`", "`local`", "`ttl-hours`", "`pytest-args`"):
+        assert name in message
+
+
+def test_a_shard_beyond_the_total_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match="larger than `total-shards`"):
+        argv(tmp_path, command="test", shard="3", total_shards="2")
