@@ -96,8 +96,12 @@ class StreamPoller:
         if shard is None:
             return []
         if shard is not self._shard:
+            # moto's transact_write_items rollback swaps in a deep copy of the table (and its
+            # shard): the same stream, so keep reading where we were instead of redelivering all.
+            same_stream = self._shard is not None and shard.created_on == self._shard.created_on
             self._shard = shard
-            self._position = len(shard.items) if self._skip_existing else 0
+            if not same_stream:
+                self._position = len(shard.items) if self._skip_existing else 0
             self._skip_existing = False
         return list(shard.items[self._position : self._position + self._mapping.batch_size])
 

@@ -416,3 +416,44 @@ def test_sqs_partial_batch_failure_deletes_only_the_successful_messages(
     client(endpoint, "lambda").delete_event_source_mapping(UUID=mapping["UUID"])
 
     assert _deliveries(events, lambda record: record["body"] == "good") == 1
+
+
+def test_a_cancelled_transaction_does_not_make_the_stream_redeliver_old_records(
+    endpoint: LocalEndpoint, record_bucket: str
+) -> None:
+    """moto rolls a cancelled transaction back by swapping in a deep copy of the table and its stream
+    shard; the poller must keep its place in that stream rather than start again from record one."""
+    dynamodb = client(endpoint, "dynamodb")
+    table = unique("reservations")
+    stream_arn = dynamodb.create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "key", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "key", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+    )["TableDescription"]["LatestStreamArn"]
+    client(endpoint, "lambda").create_event_source_mapping(
+        EventSourceArn=stream_arn,
+        FunctionName=_recorder(endpoint, record_bucket, "stream"),
+        StartingPosition="TRIM_HORIZON",
+        BatchSize=1,
+    )
+    dynamodb.put_item(TableName=table, Item={"key": {"S": "first"}})
+    _wait_for_events(endpoint, record_bucket, "stream", count=1)
+    with pytest.raises(dynamodb.exceptions.TransactionCanceledException):
+        dynamodb.transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": table,
+                        "Item": {"key": {"S": "first"}},
+                        "ConditionExpression": "attribute_not_exists(#k)",
+                        "ExpressionAttributeNames": {"#k": "key"},
+                    }
+                }
+            ]
+        )
+    dynamodb.put_item(TableName=table, Item={"key": {"S": "second"}})
+    delivered = _wait_for_events(endpoint, record_bucket, "stream", count=2)
+    keys = [event["Records"][0]["dynamodb"]["Keys"]["key"]["S"] for event in delivered]
+    assert sorted(keys) == ["first", "second"]
