@@ -220,6 +220,10 @@ def test_cdk_cli_bootstraps_deploys_updates_and_destroys_the_serverless_app(
 
     new_source = (APP_DIR / "lambda_src" / "handler.py").read_text().replace("VERSION = 1", "VERSION = 2")
     updated = assembly_with_new_code(assembly, tmp_path / "cdk.out.v2", stack_name, new_source)
+    # `cdk diff` reads a change set by default; it must see the new code asset.
+    diff, timings["diff"] = run_cdk(["diff", "-a", str(updated)], APP_DIR, environment)
+    assert "[~] AWS::Lambda::Function" in diff
+    assert "S3Key" in diff
     _, timings["update"] = run_cdk([*deploy, str(updated), *tags], APP_DIR, environment)
     stack = _stack(cdk_endpoint, stack_name)
     assert stack["StackStatus"] == "UPDATE_COMPLETE"

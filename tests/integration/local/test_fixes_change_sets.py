@@ -248,3 +248,36 @@ def test_create_change_set_reuses_a_review_stack_and_refuses_a_deployed_name(mot
     assert list(moto.outputs(name)) == ["Renamed"]
     with pytest.raises(ClientError, match="AlreadyExists"):
         _create_change_set(moto, name, _queue_template(), ChangeSetType="CREATE")
+
+
+def test_change_set_changes_name_the_changed_properties(moto: Moto) -> None:
+    template = {
+        "Resources": {
+            "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": 1}},
+            "Named": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": unique("named")}},
+        }
+    }
+    name = unique("details")
+    moto.create_stack(template, StackName=name)
+    changed = {
+        "Resources": {
+            "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": 2}},
+            "Named": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": unique("renamed")}},
+        }
+    }
+    _create_change_set(moto, name, changed, ChangeSetType="UPDATE")
+    described = moto.client("cloudformation").describe_change_set(StackName=name, ChangeSetName=CHANGE_SET)
+    changes = {c["ResourceChange"]["LogicalResourceId"]: c["ResourceChange"] for c in described["Changes"]}
+    if not moto.fixed:
+        assert "Details" not in changes["Queue"]  # `cdk diff` then hides deploy-time differences
+        return
+    assert [d["Target"]["Name"] for d in changes["Queue"]["Details"]] == ["DelaySeconds"]
+    assert changes["Queue"]["Details"][0]["Target"]["RequiresRecreation"] == "Never"
+    assert changes["Queue"]["Replacement"] == "False"
+    assert changes["Queue"]["PhysicalResourceId"] == moto.physical_id(name, "Queue")
+    assert changes["Named"]["Details"][0]["Target"] == {
+        "Attribute": "Properties",
+        "Name": "QueueName",
+        "RequiresRecreation": "Always",
+    }
+    assert changes["Named"]["Replacement"] == "True"
