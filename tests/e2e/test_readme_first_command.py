@@ -39,5 +39,6 @@ def test_run_local_on_the_example_app_passes_and_leaves_nothing(tmp_path):
     # the report: shown in the terminal with a non-zero cost for the run and a per-day figure
     assert re.search(r"^PASSED: \d+ tests", output, re.MULTILINE), output
     cost = re.search(r"^cost: \$(\d+\.\d+) for this run .*/day", output, re.MULTILINE)
-    assert cost and float(cost.group(1)) > 0, output
+    assert cost, output
+    assert float(cost.group(1)) > 0, output
     assert (tmp_path / "report.md").is_file()

@@ -16,21 +16,38 @@ def write_event(tmp_path, payload):
 
 
 def test_pull_request_event_gives_pr_number_and_head_commit(tmp_path):
-    event = write_event(tmp_path, {"pull_request": {
-        "number": 42, "head": {"sha": "feed", "repo": {"full_name": "org/shop"}},
-        "base": {"repo": {"full_name": "org/shop"}},
-    }})
+    event = write_event(
+        tmp_path,
+        {
+            "pull_request": {
+                "number": 42,
+                "head": {"sha": "feed", "repo": {"full_name": "org/shop"}},
+                "base": {"repo": {"full_name": "org/shop"}},
+            }
+        },
+    )
     env = {"GITHUB_EVENT_PATH": event, "GITHUB_REPOSITORY": "org/shop", "GITHUB_RUN_ID": "9"}
     context = RunContext.detect(env, tmp_path)
-    assert (context.pr_number, context.commit, context.repository, context.is_fork) == (42, "feed", "org/shop", False)
+    assert (context.pr_number, context.commit, context.repository, context.is_fork) == (
+        42,
+        "feed",
+        "org/shop",
+        False,
+    )
     assert context.run_id == "9-1"
 
 
 def test_pull_request_from_a_fork_is_flagged(tmp_path):
-    event = write_event(tmp_path, {"pull_request": {
-        "number": 3, "head": {"sha": "x", "repo": {"full_name": "stranger/shop"}},
-        "base": {"repo": {"full_name": "org/shop"}},
-    }})
+    event = write_event(
+        tmp_path,
+        {
+            "pull_request": {
+                "number": 3,
+                "head": {"sha": "x", "repo": {"full_name": "stranger/shop"}},
+                "base": {"repo": {"full_name": "org/shop"}},
+            }
+        },
+    )
     assert RunContext.detect({"GITHUB_EVENT_PATH": event}, tmp_path).is_fork
 
 
@@ -46,9 +63,14 @@ def test_unreadable_event_file_is_a_config_error(tmp_path):
 
 def test_local_runs_read_repository_and_commit_from_git(tmp_path):
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
-    subprocess.run(["git", "remote", "add", "origin", "git@github.com:org/shop.git"], cwd=tmp_path, check=True)
-    subprocess.run(["git", "-c", "user.email=a@b", "-c", "user.name=a", "commit", "-q", "--allow-empty", "-m", "x"],
-                   cwd=tmp_path, check=True)
+    subprocess.run(
+        ["git", "remote", "add", "origin", "git@github.com:org/shop.git"], cwd=tmp_path, check=True
+    )
+    subprocess.run(
+        ["git", "-c", "user.email=a@b", "-c", "user.name=a", "commit", "-q", "--allow-empty", "-m", "x"],
+        cwd=tmp_path,
+        check=True,
+    )
     context = RunContext.detect({}, tmp_path)
     assert context.repository == "org/shop"
     assert len(context.commit) == 40

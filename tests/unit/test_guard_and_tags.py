@@ -26,7 +26,8 @@ def test_stack_without_managed_tag_is_refused():
 
 def test_stack_of_another_repository_is_refused():
     problem = ownership_problem("x", managed_tags("org/other"), "org/shop")
-    assert problem is not None and "org/other" in problem
+    assert problem is not None
+    assert "org/other" in problem
 
 
 def test_our_stack_is_allowed():
@@ -36,5 +37,6 @@ def test_our_stack_is_allowed():
 def test_require_ownership_names_every_refused_stack():
     with pytest.raises(GuardError) as raised:
         require_ownership({"a": {}, "b": managed_tags("org/other"), "c": managed_tags()}, "org/shop")
-    assert "stack a" in str(raised.value) and "stack b" in str(raised.value)
+    assert "stack a" in str(raised.value)
+    assert "stack b" in str(raised.value)
     assert "stack c" not in str(raised.value)

@@ -13,7 +13,9 @@ from runner.naming import (
     sanitize_prefix,
 )
 
-prefixes = st.text(min_size=1, max_size=200).filter(lambda text: any(c.isascii() and c.isalpha() for c in text[:1]))
+prefixes = st.text(min_size=1, max_size=200).filter(
+    lambda text: any(c.isascii() and c.isalpha() for c in text[:1])
+)
 pr_numbers = st.integers(min_value=1, max_value=10**9)
 
 
@@ -33,7 +35,8 @@ def test_prefix_without_leading_letter_is_rejected():
 def test_long_names_are_shortened_with_a_hash_so_neighbours_differ():
     prefix = "a-very-long-application-name-that-goes-on-and-on"
     first, second = pr_stack_name(prefix, 88), pr_stack_name(prefix, 89)
-    assert len(first) <= DEFAULT_MAX_LENGTH and len(second) <= DEFAULT_MAX_LENGTH
+    assert len(first) <= DEFAULT_MAX_LENGTH
+    assert len(second) <= DEFAULT_MAX_LENGTH
     assert first != second
 
 

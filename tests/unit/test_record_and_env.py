@@ -4,18 +4,24 @@ import pytest
 
 from runner.errors import ConfigError
 from runner.record import DeployedStack, DeploymentRecord
-from runner.test_env import output_variable, environment_for_tests
+from runner.test_env import environment_for_tests, output_variable
 
 
 def make_record(endpoint_url="http://localhost:4566"):
     return DeploymentRecord(
-        repository="org/shop", pr_number=7, commit="abc", run_id="local-1", region="eu-west-1",
+        repository="org/shop",
+        pr_number=7,
+        commit="abc",
+        run_id="local-1",
+        region="eu-west-1",
         endpoint_url=endpoint_url,
         stacks=(
             DeployedStack("shop-pr-7-data", "CREATE_COMPLETE", {"TableName": "t1", "Url": "u1"}),
             DeployedStack("shop-pr-7", "UPDATE_COMPLETE", {"Url": "u2"}, ("shop-pr-7-data",)),
         ),
-        tags={"k": "v"}, deployed_at="2026-01-01T00:00:00Z", duration_seconds=3.5,
+        tags={"k": "v"},
+        deployed_at="2026-01-01T00:00:00Z",
+        duration_seconds=3.5,
     )
 
 
@@ -41,17 +47,22 @@ def test_missing_and_corrupt_records_are_config_errors(tmp_path):
         DeploymentRecord.read(tmp_path / "old.json")
 
 
-@pytest.mark.parametrize(("key", "variable"), [
-    ("InventoryTableName", "SPT_OUTPUT_INVENTORY_TABLE_NAME"),
-    ("shop-pr-7.Url", "SPT_OUTPUT_SHOP_PR_7_URL"),
-    ("APIUrl", "SPT_OUTPUT_APIURL"),
-])
+@pytest.mark.parametrize(
+    ("key", "variable"),
+    [
+        ("InventoryTableName", "SPT_OUTPUT_INVENTORY_TABLE_NAME"),
+        ("shop-pr-7.Url", "SPT_OUTPUT_SHOP_PR_7_URL"),
+        ("APIUrl", "SPT_OUTPUT_APIURL"),
+    ],
+)
 def test_output_variables_are_upper_snake_case(key, variable):
     assert output_variable(key) == variable
 
 
 def test_test_environment_writes_outputs_file_and_one_variable_per_output(tmp_path):
-    env = environment_for_tests(make_record(), tmp_path / "deployment.json", tmp_path / "out" / "outputs.json")
+    env = environment_for_tests(
+        make_record(), tmp_path / "deployment.json", tmp_path / "out" / "outputs.json"
+    )
     assert json.loads((tmp_path / "out" / "outputs.json").read_text())["TableName"] == "t1"
     assert env["SPT_OUTPUT_TABLE_NAME"] == "t1"
     assert env["SPT_OUTPUT_SHOP_PR_7_URL"] == "u2"

@@ -26,7 +26,8 @@ def test_destroy_refuses_unmanaged_stack_and_deletes_nothing(target, clients, st
     create_stack(clients, f"{stack_name}-data", QUEUE)
     with pytest.raises(GuardError, match="did not create it"):
         destroyer(target, []).destroy([f"{stack_name}-data", stack_name], REPOSITORY_NAME, 1)
-    assert live(clients, stack_name) and live(clients, f"{stack_name}-data")
+    assert live(clients, stack_name)
+    assert live(clients, f"{stack_name}-data")
 
 
 def test_destroy_refuses_stack_of_another_repository(target, clients, stack_name):
@@ -78,7 +79,8 @@ def test_destroy_deletes_dependents_first_and_removes_lambda_log_groups(target, 
     messages = []
     outcome = destroyer(target, messages).destroy([stack_name, f"{stack_name}-api"], REPOSITORY_NAME, 1)
     assert outcome.deleted == (f"{stack_name}-api", stack_name)
-    assert not live(clients, stack_name) and not live(clients, f"{stack_name}-api")
+    assert not live(clients, stack_name)
+    assert not live(clients, f"{stack_name}-api")
     assert f"{stack_name}-api: deleted log group /aws/lambda/{function_name}" in messages
     assert (
         clients("logs").describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{function_name}")["logGroups"]
