@@ -6,7 +6,8 @@ Function using it, a RestApi before its Resources, and, with Lambda-backed custo
 provider Function before the custom resource whose Delete it must handle (CDK's
 `autoDeleteObjects` then never empties its bucket). CloudFormation deletes in reverse dependency
 order (Ref, Fn::GetAtt, Fn::Sub, DependsOn), attempts each resource once, and leaves in place
-whatever a resource that failed to delete still depends on.
+whatever a resource that failed to delete still depends on. Resources an update removes are
+deleted dependents-first too (moto used template order).
 """
 
 from __future__ import annotations
@@ -82,10 +83,35 @@ def _delete(self: Any) -> None:
         raise RuntimeError(f"circular dependencies between {sorted(remaining)}")
 
 
+def dependents_first(names: list[str], graph: dict[str, set[str]]) -> list[str]:
+    """`names` ordered so each comes before everything (among them) it depends on."""
+    remaining = list(names)
+    ordered: list[str] = []
+    while remaining:
+        ready = [
+            n for n in remaining if not any(n in graph.get(other, set()) for other in remaining if other != n)
+        ]
+        if not ready:  # a cycle: keep the rest in their order
+            return ordered + remaining
+        ordered += ready
+        remaining = [n for n in remaining if n not in ready]
+    return ordered
+
+
+def _build_resource_diff(original: Any) -> Any:
+    def build_resource_diff(self: Any, other_template: dict[str, Any], parameters: Any = None) -> Any:
+        actions = original(self, other_template, parameters)
+        actions["Remove"] = dependents_first(actions["Remove"], dependencies(self._resource_json_map))
+        return actions
+
+    return build_resource_diff
+
+
 def _install() -> None:
     from moto.cloudformation.parsing import ResourceMap
 
     ResourceMap.delete = _delete  # type: ignore[method-assign]
+    ResourceMap.build_resource_diff = _build_resource_diff(ResourceMap.build_resource_diff)  # type: ignore[method-assign]
 
 
 FIX = Fix(

@@ -408,3 +408,32 @@ def test_a_stack_whose_export_is_imported_cannot_be_deleted_first(moto: Moto) ->
         "DELETE_COMPLETE",
         "DELETE_COMPLETE",
     ]
+
+
+def test_resources_an_update_removes_go_dependents_first(moto: Moto) -> None:
+    template: dict[str, Any] = {
+        "Resources": {
+            **lambda_resources("def handler(e, c):\n    return 1\n"),
+            "Permission": {
+                "Type": "AWS::Lambda::Permission",
+                "Properties": {
+                    "Action": "lambda:InvokeFunction",
+                    "FunctionName": {"Fn::GetAtt": ["Handler", "Arn"]},
+                    "Principal": "sns.amazonaws.com",
+                },
+            },
+            "Keep": {"Type": "AWS::SQS::Queue"},
+        }
+    }
+    name = unique("update-removes")
+    moto.create_stack(template, StackName=name)
+    # Template order puts the role and the function before the permission that depends on them.
+    moto.client("cloudformation").update_stack(
+        StackName=name, TemplateBody=json.dumps({"Resources": {"Keep": template["Resources"]["Keep"]}})
+    )
+    assert moto.stack(name)["StackStatus"] == "UPDATE_COMPLETE"
+    deleted = [e["LogicalResourceId"] for e in moto.events(name) if e["ResourceStatus"] == "DELETE_COMPLETE"]
+    if not moto.fixed:
+        assert deleted == []  # no resource events to tell the order by
+        return
+    assert deleted == ["Permission", "Handler", "HandlerRole"]
