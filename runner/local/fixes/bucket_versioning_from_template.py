@@ -28,7 +28,13 @@ def _install() -> None:
     original_update = FakeBucket.update_from_cloudformation_json.__func__  # type: ignore[attr-defined]
 
     def create(
-        cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
+        cls: Any,
+        /,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
     ) -> Any:
         bucket = original_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
         _apply_versioning(bucket, cloudformation_json.get("Properties") or {}, account_id, region_name)
@@ -36,6 +42,7 @@ def _install() -> None:
 
     def update(
         cls: Any,
+        /,
         original_resource: Any,
         new_resource_name: str,
         cloudformation_json: Any,
