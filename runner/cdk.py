@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -63,7 +64,7 @@ def cli_environment(base: Mapping[str, str], extra: Mapping[str, str]) -> dict[s
     env.setdefault("CDK_DISABLE_VERSION_CHECK", "1")
     env.setdefault("CDK_DISABLE_CLI_TELEMETRY", "true")
     # The AWS SDK's Node 20 end-of-support warning is noise in every deploy log.
-    env.setdefault("NODE_NO_WARNINGS", "1")
+    env.setdefault("AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED", "true")
     return env
 
 
@@ -95,7 +96,9 @@ class CdkCli:
         command = [
             str(self.executable), "bootstrap", f"aws://{account}/{region}", "--no-notices",
         ]  # fmt: skip
-        code, tail = self._run(command, prefix="bootstrap")
+        # Outside the app directory: with a cdk.json in reach the CLI synthesizes the app first.
+        with tempfile.TemporaryDirectory(prefix="spt-bootstrap-") as neutral:
+            code, tail = self._run(command, prefix="bootstrap", cwd=Path(neutral))
         if code != 0:
             raise DeployError(f"cdk bootstrap failed (exit {code}):\n{tail}")
 
@@ -117,13 +120,13 @@ class CdkCli:
             command += ["--tags", f"{key}={value}"]
         return self._run(command, prefix="deploy")
 
-    def _run(self, command: list[str], prefix: str) -> tuple[int, str]:
+    def _run(self, command: list[str], prefix: str, cwd: Path | None = None) -> tuple[int, str]:
         """Stream the CLI's output line by line as it arrives; keep a tail for error messages."""
         tail: deque[str] = deque(maxlen=_TAIL_LINES)
         try:
             process = subprocess.Popen(
                 command,
-                cwd=self.app_dir,
+                cwd=cwd or self.app_dir,
                 env=dict(self.env),
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
