@@ -6,7 +6,7 @@ from __future__ import annotations
 from inventory_api import InventoryApi
 from shared_queue import SharedQueue
 
-from runner.testing import eventually
+from runner.testing import contains, eventually
 
 
 def test_a_reservation_reaches_the_downstream_queue_as_stock_reserved(
@@ -21,8 +21,14 @@ def test_a_reservation_reaches_the_downstream_queue_as_stock_reserved(
         description=f"StockReserved for {isolation_key} on the Downstream queue",
     )
 
-    assert (event["source"], event["detail-type"]) == ("inventory.reservations", "StockReserved")
-    assert event["detail"]["reservation_id"] == reservation["reservation_id"]
+    assert contains(
+        event,
+        {
+            "source": "inventory.reservations",
+            "detail-type": "StockReserved",
+            "detail": {"reservation_id": reservation["reservation_id"], "sku": sku, "quantity": 2},
+        },
+    )
 
 
 def test_stock_falling_below_the_threshold_alerts_through_sns_to_the_alerts_queue(

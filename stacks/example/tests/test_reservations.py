@@ -4,6 +4,7 @@ ReserveStock command event coming back out of the stack as StockReserved."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from inventory_api import FunctionFailed, InventoryApi
@@ -13,14 +14,20 @@ from runner.testing import EventCapture, StackContext, assert_idempotent, eventu
 STOCK = 20
 
 
-@pytest.mark.parametrize("concurrency", [1, 4], ids=["retried", "sent-concurrently"])
+@pytest.mark.parametrize(
+    "concurrency",
+    [
+        pytest.param(1, id="retried"),
+        pytest.param(4, id="sent-concurrently", marks=pytest.mark.isolated_transactions),
+    ],
+)
 def test_a_duplicate_reservation_reserves_once_and_answers_the_same(
     inventory: InventoryApi, isolation_key: str, concurrency: int
 ) -> None:
     sku = inventory.stocked_sku(isolation_key, available=STOCK)
     order = {"idempotency_key": isolation_key, "sku": sku, "quantity": 1}
 
-    def reserve(order: dict[str, object]) -> dict[str, object]:
+    def reserve(order: dict[str, Any]) -> dict[str, Any]:
         # Racing transactions may be cancelled (TransactionConflict): the handler raises and, as its
         # contract says, the caller retries with the same key.
         return eventually(lambda: inventory.reserve(order), retry_on=(FunctionFailed,), timeout=10)

@@ -23,7 +23,9 @@ def test_stale_and_repeated_stock_updates_never_replace_the_newest_level(
     inventory: InventoryApi, isolation_key: str
 ) -> None:
     sku = f"SKU-{isolation_key}"
-    levels = [{"sku": sku, "available": 10 * sequence, "sequence": sequence} for sequence in range(1, 6)]
+    levels: list[dict[str, Any]] = [
+        {"sku": sku, "available": 10 * sequence, "sequence": sequence} for sequence in range(1, 6)
+    ]
     answers: list[dict[str, Any]] = []
 
     assert_latest_wins(
