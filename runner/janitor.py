@@ -90,6 +90,19 @@ def is_ours(tags: Mapping[str, str], repository: str) -> bool:
 
 
 @dataclass(frozen=True)
+class DueGroup:
+    """One PR's stacks (or one PR-less stack), oldest first, and why they are due."""
+
+    pr_number: int | None
+    stacks: tuple[StackState, ...]
+    verdict: Verdict
+
+    @property
+    def busy(self) -> bool:
+        return any(state.phase is StackPhase.IN_PROGRESS for state in self.stacks)
+
+
+@dataclass(frozen=True)
 class JanitorReport:
     repository: str
     dry_run: bool
@@ -137,22 +150,20 @@ class Janitor:
             else:
                 ignored += 1
         due, kept = self._due_groups(ours)
-        due_prs = {pr: verdict for pr, _, verdict in due if pr is not None}
+        # A busy group may be a run in progress: its captures stay unless they are due themselves.
+        due_prs = {group.pr_number: group.verdict for group in due if group.pr_number and not group.busy}
         # Orphaned captures first: on AWS the leftover scan after a destroy would count them.
         actions = self._sweep_captures(due_prs)
-        for pr_number, group, verdict in due:
-            actions.append(self._destroy_group(pr_number, group, verdict))
+        actions += [self._destroy_group(group) for group in due]
         return JanitorReport(self._repository, self._dry_run, tuple(actions), kept, ignored)
 
-    def _due_groups(
-        self, ours: list[StackState]
-    ) -> tuple[list[tuple[int | None, list[StackState], Verdict]], int]:
+    def _due_groups(self, ours: list[StackState]) -> tuple[list[DueGroup], int]:
         """A PR's stacks go together when any of them is due; stacks without a PR go alone."""
-        groups: dict[object, list[StackState]] = {}
+        groups: dict[int | str, list[StackState]] = {}
         for state in ours:
             pr_number = pr_of(state.tags)
-            groups.setdefault(pr_number if pr_number is not None else ("stack", state.name), []).append(state)
-        due: list[tuple[int | None, list[StackState], Verdict]] = []
+            groups.setdefault(pr_number if pr_number is not None else state.name, []).append(state)
+        due: list[DueGroup] = []
         kept = 0
         for key, group in groups.items():
             verdicts = [
@@ -166,16 +177,15 @@ class Janitor:
                     self._echo(f"keep {state.name}: {verdict.detail}")
                 continue
             group.sort(key=lambda state: (state.created_at is None, state.created_at, state.name))
-            due.append((key if isinstance(key, int) else None, group, reasons[0]))
+            due.append(DueGroup(key if isinstance(key, int) else None, tuple(group), reasons[0]))
         return due, kept
 
-    def _destroy_group(
-        self, pr_number: int | None, group: list[StackState], verdict: Verdict
-    ) -> JanitorAction:
-        names = [state.name for state in group]
+    def _destroy_group(self, group: DueGroup) -> JanitorAction:
+        pr_number, verdict = group.pr_number, group.verdict
+        names = [state.name for state in group.stacks]
         subject = ", ".join(names)
-        busy = [state.name for state in group if state.phase is StackPhase.IN_PROGRESS]
-        if busy:
+        if group.busy:
+            busy = [state.name for state in group.stacks if state.phase is StackPhase.IN_PROGRESS]
             detail = f"{verdict.detail}; {', '.join(busy)} in progress (a run may be using it)"
             self._echo(f"skip {subject}: {detail}")
             return JanitorAction(subject, pr_number, verdict.reason, Outcome.SKIPPED, detail)
@@ -188,9 +198,8 @@ class Janitor:
         except RunnerError as error:
             self._echo(f"failed to destroy {subject}: {error}")
             return JanitorAction(subject, pr_number, verdict.reason, Outcome.FAILED, str(error))
-        return JanitorAction(
-            subject, pr_number, verdict.reason, Outcome.DELETED, f"{verdict.detail}; {summary}"
-        )
+        detail = f"{verdict.detail}; {summary}"
+        return JanitorAction(subject, pr_number, verdict.reason, Outcome.DELETED, detail)
 
     def _sweep_captures(self, due_prs: Mapping[int, Verdict]) -> list[JanitorAction]:
         actions: list[JanitorAction] = []

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from runner.commands.janitor import render_summary
-from runner.janitor import JanitorAction, JanitorReport, Outcome, Reason, is_ours, judge
+from runner.janitor import Janitor, JanitorAction, JanitorReport, Outcome, Reason, is_ours, judge
 from runner.janitor_sources import PrState
 from runner.tags import EXPIRES_AT, MANAGED, PR, REPOSITORY, format_time
 
@@ -65,3 +65,64 @@ def test_summary_escapes_names_from_tags():
     assert len(re.findall(r"(?<!\\)\|", row)) == 5  # the escaped pipe in the name adds no column
     assert "@\u200dteam" in row
     assert "2 managed stack(s) kept; 1 other stack(s) not ours, untouched." in summary
+
+
+class ListedStacks:
+    """The two Stacks calls the janitor makes, over a fixed list of states."""
+
+    def __init__(self, *states):
+        self.states = {state.name: state for state in states}
+
+    def live_stack_names(self):
+        return sorted(self.states)
+
+    def describe(self, name):
+        return self.states.get(name)
+
+
+class NoCaptures:
+    def list(self):
+        return []
+
+
+def state(name, status="CREATE_COMPLETE", **tag_args):
+    from runner.stacks import StackState
+
+    return StackState(name, f"id-{name}", status, "", tags(**tag_args), {}, NOW - timedelta(hours=2))
+
+
+def sweep(*states, dry_run=False):
+    destroyed = []
+
+    def destroy(names, pr_number):
+        destroyed.append((list(names), pr_number))
+        return "destroyed"
+
+    janitor = Janitor(
+        ListedStacks(*states),
+        destroy,
+        NoCaptures(),
+        lambda number: PrState.CLOSED if number == 2 else PrState.OPEN,
+        "acme/shop",
+        now=NOW,
+        dry_run=dry_run,
+        echo=lambda line: None,
+    )
+    return janitor.sweep(), destroyed
+
+
+def test_a_prs_stacks_are_destroyed_together_oldest_first():
+    report, destroyed = sweep(
+        state("shop-pr-2-data", pr="2"), state("shop-pr-2", pr="2"), state("shop-pr-3", pr="3")
+    )
+    assert destroyed == [(["shop-pr-2", "shop-pr-2-data"], 2)]
+    assert [action.outcome for action in report.actions] == [Outcome.DELETED]
+    assert report.kept == 1
+
+
+def test_a_stack_in_the_middle_of_an_operation_is_left_for_the_next_run():
+    report, destroyed = sweep(state("shop-pr-2", status="UPDATE_IN_PROGRESS", pr="2"))
+    assert destroyed == []
+    [action] = report.actions
+    assert action.outcome is Outcome.SKIPPED
+    assert "in progress" in action.detail
