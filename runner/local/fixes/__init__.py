@@ -19,6 +19,7 @@ from runner.local.fixes import (
     cloudtrail_lookup_events,
     create_change_set_reuses_review_stack,
     delete_in_dependency_order,
+    dynamodb_requests_serialized,
     events_rule_custom_bus,
     export_in_use_blocks_delete,
     failed_resource_rolls_back,
@@ -72,6 +73,7 @@ ALL_FIXES: tuple[Fix, ...] = (
     stack_delete_failure.FIX,
     export_in_use_blocks_delete.FIX,
     cloudtrail_lookup_events.FIX,
+    dynamodb_requests_serialized.FIX,
 )
 
 
