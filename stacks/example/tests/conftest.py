@@ -12,28 +12,6 @@ from shared_queue import SharedQueue
 
 from runner.testing import StackContext
 
-ISOLATED_TRANSACTIONS = "isolated_transactions"
-# moto 5.2.5 (the embedded endpoint) does not isolate concurrent DynamoDB transactions: a cancelled one
-# puts back whole-table copies taken when it began, undoing or doubling writes other requests committed
-# meanwhile. Tests that race transactions on purpose run against AWS only until the endpoint fixes that.
-EMULATOR_RACES_TRANSACTIONS = (
-    "the emulated endpoint (moto) does not isolate concurrent DynamoDB transactions; runs on AWS"
-)
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", f"{ISOLATED_TRANSACTIONS}: races DynamoDB transactions; skipped on an emulated endpoint"
-    )
-
-
-@pytest.fixture(autouse=True)
-def _skip_transaction_races_on_an_emulator(request: pytest.FixtureRequest) -> None:
-    if request.node.get_closest_marker(ISOLATED_TRANSACTIONS):
-        stack: StackContext = request.getfixturevalue("stack")
-        if stack.endpoint_url is not None:
-            pytest.skip(EMULATOR_RACES_TRANSACTIONS)
-
 
 @pytest.fixture(scope="session")
 def inventory(stack: StackContext) -> InventoryApi:

@@ -14,13 +14,7 @@ from runner.testing import EventCapture, StackContext, assert_idempotent, eventu
 STOCK = 20
 
 
-@pytest.mark.parametrize(
-    "concurrency",
-    [
-        pytest.param(1, id="retried"),
-        pytest.param(4, id="sent-concurrently", marks=pytest.mark.isolated_transactions),
-    ],
-)
+@pytest.mark.parametrize("concurrency", [1, 4], ids=["retried", "sent-concurrently"])
 def test_a_duplicate_reservation_reserves_once_and_answers_the_same(
     inventory: InventoryApi, isolation_key: str, concurrency: int
 ) -> None:
