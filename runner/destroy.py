@@ -12,7 +12,7 @@ from runner.errors import DestroyError
 from runner.guard import require_ownership
 from runner.leftovers import Leftover
 from runner.naming import belongs_to
-from runner.stacks import EventFeed, StackEvent, StackPhase, Stacks, StackState
+from runner.stacks import EventFeed, StackEvent, StackPhase, StackResource, Stacks, StackState
 
 BUCKET = "AWS::S3::Bucket"
 FUNCTION = "AWS::Lambda::Function"
@@ -77,6 +77,11 @@ class Destroyer:
             if name in states:
                 self._delete_one(states[name])
                 deleted.append(name)
+        for name in stack_names_in_deploy_order:
+            # CloudFormation names functions `<stack>-<LogicalId>-<suffix>`; a function a failed
+            # create rolled back is in no stack any more, but its log group stayed.
+            for group in self._log_groups.delete_with_prefix(f"/aws/lambda/{name}-"):
+                self._echo(f"{name}: deleted log group {group}")
         leftovers = tuple(self._leftovers.find(repository, pr_number, stack_names_in_deploy_order))
         outcome = DestroyOutcome(tuple(deleted), tuple(gone), leftovers)
         if leftovers:
@@ -105,6 +110,7 @@ class Destroyer:
         ]
         for rule in self._sweep_captures(buses):
             self._echo(f"{name}: removed leftover event capture {rule}")
+        self._empty_deletable_buckets(name, resources)
         backoff = 2.0
         for attempt in range(1, DELETE_ATTEMPTS + 1):
             self._echo(f"{name}: deleting (attempt {attempt}/{DELETE_ATTEMPTS})")
@@ -135,6 +141,23 @@ class Destroyer:
         for group in self._log_groups.delete_for_functions(functions):
             self._echo(f"{name}: deleted log group {group}")
         self._echo(f"{name}: deleted")
+
+    def _empty_deletable_buckets(self, name: str, resources: list[StackResource]) -> None:
+        """CloudFormation cannot delete a bucket with objects in it: empty the ones it is going to
+        delete (never a retained one) first, like CDK's autoDeleteObjects. DELETE_FAILED still
+        triggers emptying as a fallback (YAML templates, objects written during the delete)."""
+        policies = self._stacks.deletion_policies(name)
+        if policies is None:
+            return
+        for item in resources:
+            if (
+                item.resource_type == BUCKET
+                and item.physical_id
+                and policies.get(item.logical_id) == "Delete"
+            ):
+                count = self._buckets.empty(item.physical_id)
+                if count:
+                    self._echo(f"{name}: emptied bucket {item.physical_id} ({count} object versions)")
 
     def _unblock(self, failed: list[StackEvent], physical_ids: dict[str, str]) -> int:
         """Empty the buckets that failed to delete; returns how many. Other failures (exports in

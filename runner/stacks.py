@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -189,6 +190,26 @@ class Stacks:
                 )
             )
         return sorted(fresh, key=lambda event: event.timestamp)
+
+    def deletion_policies(self, name: str) -> dict[str, str] | None:
+        """`DeletionPolicy` by logical id (default Delete), or None when the template is not JSON."""
+        try:
+            body: Any = self._client.get_template(StackName=name, TemplateStage="Original")["TemplateBody"]
+        except self._client.exceptions.ClientError as error:
+            if _is_missing(error):
+                return {}
+            raise
+        if isinstance(body, str):
+            try:
+                body = json.loads(body)
+            except ValueError:
+                return None  # YAML: the caller falls back to reacting to DELETE_FAILED
+        resources = body.get("Resources", {}) if isinstance(body, dict) else {}
+        return {
+            logical_id: str(resource.get("DeletionPolicy", "Delete"))
+            for logical_id, resource in resources.items()
+            if isinstance(resource, dict)
+        }
 
     def delete(self, name: str) -> None:
         self._client.delete_stack(StackName=name)

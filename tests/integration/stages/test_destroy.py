@@ -88,22 +88,58 @@ def test_destroy_deletes_dependents_first_and_removes_lambda_log_groups(target, 
     )
 
 
-def test_destroy_empties_a_non_empty_versioned_bucket(target, clients, stack_name):
-    bucket = {
-        "B": {"Type": "AWS::S3::Bucket", "Properties": {"VersioningConfiguration": {"Status": "Enabled"}}}
-    }
-    create_stack(clients, stack_name, bucket)
-    name = clients("cloudformation").describe_stack_resource(StackName=stack_name, LogicalResourceId="B")[
-        "StackResourceDetail"
-    ]["PhysicalResourceId"]
+def _fill_versioned_bucket(clients, stack_name, logical_id="B"):
+    name = clients("cloudformation").describe_stack_resource(
+        StackName=stack_name, LogicalResourceId=logical_id
+    )["StackResourceDetail"]["PhysicalResourceId"]
     s3 = clients("s3")
     for body in (b"one", b"two"):
         s3.put_object(Bucket=name, Key="report.csv", Body=body)
         s3.put_object(Bucket=name, Key="old.csv", Body=body)
     s3.delete_object(Bucket=name, Key="old.csv")  # a delete marker over two old versions
-    destroyer(target, []).destroy([stack_name], REPOSITORY_NAME, 1)
-    assert name not in [item["Name"] for item in s3.list_buckets()["Buckets"]]
+    return name
+
+
+def test_destroy_empties_a_non_empty_versioned_bucket_before_deleting(target, clients, stack_name):
+    bucket = {
+        "B": {"Type": "AWS::S3::Bucket", "Properties": {"VersioningConfiguration": {"Status": "Enabled"}}}
+    }
+    create_stack(clients, stack_name, bucket)
+    name = _fill_versioned_bucket(clients, stack_name)
+    messages = []
+    destroyer(target, messages).destroy([stack_name], REPOSITORY_NAME, 1)
+    assert f"{stack_name}: emptied bucket {name} (5 object versions)" in messages
+    assert name not in [item["Name"] for item in clients("s3").list_buckets()["Buckets"]]
     assert not live(clients, stack_name)
+
+
+def test_a_bucket_that_blocks_deletion_is_emptied_and_the_delete_retried(target, clients, stack_name):
+    """With a YAML template the deletion policies are unknown: destroy reacts to DELETE_FAILED."""
+    template = (
+        "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n"
+        "      VersioningConfiguration:\n        Status: Enabled\n"
+    )
+    clients("cloudformation").create_stack(StackName=stack_name, TemplateBody=template, Tags=managed_tags())
+    name = _fill_versioned_bucket(clients, stack_name)
+    messages = []
+    destroyer(target, messages).destroy([stack_name], REPOSITORY_NAME, 1)
+    assert any("DELETE_FAILED" in line and "not empty" in line for line in messages), messages
+    assert f"  emptied bucket {name} (5 object versions)" in messages
+    assert not live(clients, stack_name)
+
+
+def test_a_retained_bucket_is_never_emptied_and_is_reported_as_left_behind(target, clients, stack_name):
+    bucket = {"B": {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain"}}
+    create_stack(clients, stack_name, bucket)
+    name = clients("cloudformation").describe_stack_resource(StackName=stack_name, LogicalResourceId="B")[
+        "StackResourceDetail"
+    ]["PhysicalResourceId"]
+    clients("s3").put_object(Bucket=name, Key="keep.csv", Body=b"data")
+    with pytest.raises(DestroyError, match=name):
+        destroyer(target, []).destroy([stack_name], REPOSITORY_NAME, 1)
+    assert clients("s3").get_object(Bucket=name, Key="keep.csv")["Body"].read() == b"data"
+    clients("s3").delete_object(Bucket=name, Key="keep.csv")
+    clients("s3").delete_bucket(Bucket=name)
 
 
 def test_leftovers_make_destroy_fail(target, clients, stack_name):
