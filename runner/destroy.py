@@ -72,7 +72,7 @@ class Destroyer:
         deleted: list[str] = []
         gone: list[str] = [name for name in stack_names_in_deploy_order if name not in states]
         for name in gone:
-            self._echo(f"{name}: already deleted")
+            self._echo(f"{name}: not found (already deleted or never deployed): nothing to do")
         for name in reversed(stack_names_in_deploy_order):
             if name in states:
                 self._delete_one(states[name])
