@@ -36,6 +36,22 @@ class LogGroups:
     def __init__(self, logs_client: Any) -> None:
         self._logs = logs_client
 
+    def delete_with_prefix(self, prefix: str) -> list[str]:
+        """Groups of functions no longer in any stack (a rolled-back create's) carry only the name."""
+        groups = [
+            group["logGroupName"]
+            for page in self._logs.get_paginator("describe_log_groups").paginate(logGroupNamePrefix=prefix)
+            for group in page["logGroups"]
+        ]
+        deleted: list[str] = []
+        for group in groups:
+            try:
+                self._logs.delete_log_group(logGroupName=group)
+                deleted.append(group)
+            except self._logs.exceptions.ResourceNotFoundException:
+                continue
+        return deleted
+
     def delete_for_functions(self, function_names: list[str]) -> list[str]:
         deleted: list[str] = []
         for function_name in function_names:
