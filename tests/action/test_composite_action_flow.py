@@ -198,3 +198,45 @@ def test_a_failing_step_skips_the_rest_and_fails_the_action(new_job):
     assert not run.succeeded
     assert run.step("Run serverless-pr-test").outcome == "failure"
     assert "input `command` must be one of" in job.log
+
+
+def test_janitor_through_the_action_removes_an_expired_stack_without_node(new_job, endpoint):
+    from runner import tags as tag
+
+    region = "ca-central-1"  # a region of its own: the janitor sweeps whole regions
+    cloudformation = boto3.client(
+        "cloudformation",
+        endpoint_url=endpoint.url,
+        region_name=region,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    expired = {
+        tag.MANAGED: "true",
+        tag.REPOSITORY: REPOSITORY,
+        tag.PR: "7",
+        tag.EXPIRES_AT: "2020-01-01T00:00:00Z",
+    }
+    foreign = {**expired, tag.REPOSITORY: "acme/other"}
+    for name, tags in (("shop-pr-7", expired), ("billing-pr-7", foreign)):
+        cloudformation.create_stack(
+            StackName=name,
+            TemplateBody=json.dumps({"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}),
+            Tags=[{"Key": key, "Value": value} for key, value in tags.items()],
+        )
+    job = new_job("janitor")
+    run = run_action(
+        REPO_ROOT,
+        {"command": "janitor", "endpoint-url": endpoint.url, "aws-region": region, "github-token": TOKEN},
+        job,
+    )
+    assert run.succeeded, job.log
+    assert run.step("Set up Node.js").outcome == "skipped"
+    assert run.step("Install the pinned CDK CLI").outcome == "skipped"
+    live = {
+        summary["StackName"]
+        for summary in cloudformation.list_stacks()["StackSummaries"]
+        if summary["StackStatus"] != "DELETE_COMPLETE"
+    }
+    assert live == {"billing-pr-7"}, job.log
+    assert "| shop\\-pr\\-7 | #7 | expired | deleted:" in job.summary
