@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import boto3
@@ -240,3 +241,23 @@ def test_janitor_through_the_action_removes_an_expired_stack_without_node(new_jo
     }
     assert live == {"billing-pr-7"}, job.log
     assert "| shop\\-pr\\-7 | #7 | expired | deleted:" in job.summary
+
+
+def test_a_checkout_of_the_runner_in_the_workspace_does_not_pass_for_an_installed_one(new_job):
+    """`uses: ./` on a runner whose Python lacks the runner: it must build its venv, not import the
+    checkout from the working directory. (pip is cut off from every index here, so the install fails
+    fast instead of downloading; the point is which branch the step takes.)"""
+    job = new_job("no-runner-installed")
+    checkout = job.workspace  # `uses: ./`: the action path is the workspace itself
+    shutil.copytree(REPO_ROOT / "runner", checkout / "runner", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("action.yml", "pyproject.toml", "package.json", "package-lock.json", "README.md"):
+        shutil.copy(REPO_ROOT / name, checkout / name)
+    base_python_bin = Path(sys.base_prefix) / "bin"
+    job.env["PATH"] = os.pathsep.join([str(base_python_bin), "/usr/bin", "/bin"])
+    job.env.update({"PIP_CONFIG_FILE": os.devnull, "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": ""})
+    run = run_action(checkout, {"command": "janitor"}, job)
+    install = run.step("Install the runner")
+    assert install.outcome == "failure"
+    assert "Using the runner this Python already imports" not in install.raw_output
+    assert (job.runner_temp / "serverless-pr-test" / "venv" / "bin" / "python").exists()
+    assert run.step("Run serverless-pr-test").outcome == "skipped"
