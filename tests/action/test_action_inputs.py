@@ -148,3 +148,47 @@ def test_every_bad_input_is_named_in_one_error(tmp_path):
 def test_a_shard_beyond_the_total_is_refused(tmp_path):
     with pytest.raises(ConfigError, match="larger than `total-shards`"):
         argv(tmp_path, command="test", shard="3", total_shards="2")
+
+
+# For every input the runner reads: a command where it matters and a value other than its default.
+PROBES = {
+    "command": ("janitor", "deploy"),
+    "app-directory": ("deploy", "myapp"),
+    "stack-prefix": ("deploy", "zzprefix"),
+    "pr": ("deploy", "4321"),
+    "shard": ("test", "2"),
+    "total-shards": ("test", "6"),
+    "tests": ("test", "it_tests"),
+    "pytest-args": ("test", "-x"),
+    "results-directory": ("test", "res-x"),
+    "work-directory": ("deploy", "wd-x"),
+    "durations": ("test", "false"),
+    "aws-region": ("deploy", "ap-east-1"),
+    "endpoint-url": ("deploy", "http://localhost:1"),
+    "local": ("deploy", "true"),
+    "comment": ("report", "false"),
+    "ttl-hours": ("deploy", "7.5"),
+    "keep-stack": ("destroy", "true"),
+    "dry-run": ("janitor", "true"),
+}
+NOT_IN_ARGV = {"github-token"}  # reaches the runner as GITHUB_TOKEN, never on a command line
+
+
+def runner_inputs():
+    from .test_action_definition import SETUP_INPUTS
+
+    names = yaml.safe_load((REPO_ROOT / "action.yml").read_text())["inputs"]
+    return [name for name in names if name not in SETUP_INPUTS | NOT_IN_ARGV]
+
+
+def test_every_runner_input_has_a_pass_through_probe():
+    assert sorted(PROBES) == sorted(runner_inputs())
+
+
+@pytest.mark.parametrize("name", sorted(PROBES))
+def test_each_input_changes_the_command_line(tmp_path, name):
+    command, value = PROBES[name]
+    base = {"INPUT_COMMAND": command, "INPUT_TOTAL_SHARDS": "5", "INPUT_PR": "1"}
+    changed = {**base, env_name(name): value}
+    default_line = ActionInputs.from_env(base, tmp_path).command_line()
+    assert ActionInputs.from_env(changed, tmp_path).command_line() != default_line
