@@ -21,6 +21,7 @@ from runner.tags import StackTags
 BOOTSTRAP_STACK = "CDKToolkit"
 LOCAL_ACCOUNT = "123456789012"
 WAIT_TIMEOUT_SECONDS = 1800.0
+CONCURRENT_DEPLOY_ATTEMPTS = 3
 
 
 def choose_stack_name(
@@ -77,8 +78,7 @@ class Deployer:
             )
         self._prepare_existing(assembly.stack_names, plan.context.repository)
         if plan.target.is_local and self._stacks.describe(BOOTSTRAP_STACK) is None:
-            self._echo("Bootstrapping the local endpoint (cdk bootstrap, once per endpoint)")
-            self._cli.bootstrap(LOCAL_ACCOUNT, plan.target.region)
+            self._bootstrap(plan.target.region)
         tags = StackTags.for_run(
             plan.context.repository,
             plan.context.pr_number,
@@ -91,7 +91,17 @@ class Deployer:
         feeds = {
             name: EventFeed(name, since=started_at - timedelta(seconds=5)) for name in assembly.stack_names
         }
-        exit_code, tail = self._cli.deploy(assembly, tags, sequential_assets=plan.target.is_local)
+        for attempt in range(1, CONCURRENT_DEPLOY_ATTEMPTS + 1):
+            exit_code, tail = self._cli.deploy(assembly, tags, sequential_assets=plan.target.is_local)
+            if exit_code == 0 or attempt == CONCURRENT_DEPLOY_ATTEMPTS:
+                break
+            racing = self._changed_by_another_run(assembly.stack_names)
+            if not racing:
+                break
+            # Two runs for one PR (a re-run, a second push): CloudFormation lets one operation per
+            # stack through and refuses the other. Wait for the winner, then deploy over it.
+            self._echo(f"{', '.join(racing)}: changed by another run at the same time; deploying again")
+            self._prepare_existing(assembly.stack_names, plan.context.repository)
         deployed = self._verify(assembly.stack_names, feeds, exit_code, tail)
         depends = {stack.stack_name: stack.depends_on for stack in assembly.stacks}
         names_by_id = {stack.artifact_id: stack.stack_name for stack in assembly.stacks}
@@ -117,6 +127,33 @@ class Deployer:
         )
         record.write(plan.record_path)
         return record
+
+    def _bootstrap(self, region: str) -> None:
+        self._echo("Bootstrapping the local endpoint (cdk bootstrap, once per endpoint)")
+        try:
+            self._cli.bootstrap(LOCAL_ACCOUNT, region)
+        except DeployError:
+            # Another run bootstrapping the same endpoint at the same moment is refused the same stack:
+            # its bootstrap serves this run too.
+            state = self._stacks.describe(BOOTSTRAP_STACK)
+            if state is not None and state.phase is StackPhase.IN_PROGRESS:
+                state = self._stacks.wait_until_settled(
+                    BOOTSTRAP_STACK, EventFeed(BOOTSTRAP_STACK), self._print_event, WAIT_TIMEOUT_SECONDS
+                )
+            if state is None or state.phase is not StackPhase.COMPLETE:
+                raise
+            self._echo(f"{BOOTSTRAP_STACK} was bootstrapped by another run at the same time: using it")
+
+    def _changed_by_another_run(self, names: Sequence[str]) -> list[str]:
+        """After a failed `cdk deploy`: stacks in the middle of an operation, or deployed fine all
+        the same (another deploy executed its change set or ours: the CLI uses one change-set name
+        per stack). Either means a race to retry; a rolled-back stack is this deploy's own failure."""
+        racing = []
+        for name in names:
+            state = self._stacks.describe(name)
+            if state is not None and state.phase in (StackPhase.IN_PROGRESS, StackPhase.COMPLETE):
+                racing.append(name)
+        return racing
 
     def _prepare_existing(self, names: Sequence[str], repository: str) -> None:
         """Refuse foreign stacks; wait out a cancelled run's *_IN_PROGRESS; clear failed creates."""

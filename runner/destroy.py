@@ -13,6 +13,7 @@ from runner.guard import require_ownership
 from runner.leftovers import Leftover
 from runner.naming import belongs_to
 from runner.stacks import EventFeed, StackEvent, StackPhase, StackResource, Stacks, StackState
+from runner.tags import RUN_ID
 
 BUCKET = "AWS::S3::Bucket"
 FUNCTION = "AWS::Lambda::Function"
@@ -31,11 +32,13 @@ class DestroyOutcome:
     deleted: tuple[str, ...]
     already_gone: tuple[str, ...]
     leftovers: tuple[Leftover, ...]
+    handed_over: tuple[str, ...] = ()  # deployed since by another run, which destroys them
 
     def summary(self) -> str:
         return (
             f"destroyed {len(self.deleted)} stack(s)"
             + (f" ({len(self.already_gone)} already gone)" if self.already_gone else "")
+            + (f", {len(self.handed_over)} left to a newer run" if self.handed_over else "")
             + f", {len(self.leftovers)} leftovers"
         )
 
@@ -62,13 +65,28 @@ class Destroyer:
         self._wait_timeout = wait_timeout_seconds
 
     def destroy(
-        self, stack_names_in_deploy_order: Sequence[str], repository: str, pr_number: int | None
+        self,
+        stack_names_in_deploy_order: Sequence[str],
+        repository: str,
+        pr_number: int | None,
+        run_id: str | None = None,
     ) -> DestroyOutcome:
-        """Check ownership of every stack before deleting any; then delete dependents first."""
+        """Check ownership of every stack before deleting any; then delete dependents first.
+
+        With `run_id` (a run destroying what it deployed), a stack another run has deployed since
+        is left for that run: two runs for one PR must not delete each other's environment."""
         states = {
             name: state for name in stack_names_in_deploy_order if (state := self._stacks.describe(name))
         }
         require_ownership({name: state.tags for name, state in states.items()}, repository)
+        handed_over = [
+            name for name, state in states.items() if run_id and state.tags.get(RUN_ID, run_id) != run_id
+        ]
+        for name in handed_over:
+            self._echo(f"{name}: deployed since by run {states.pop(name).tags[RUN_ID]}; left to that run")
+        stack_names_in_deploy_order = [
+            name for name in stack_names_in_deploy_order if name not in handed_over
+        ]
         deleted: list[str] = []
         gone: list[str] = [name for name in stack_names_in_deploy_order if name not in states]
         for name in gone:
@@ -83,7 +101,7 @@ class Destroyer:
             for group in self._log_groups.delete_with_prefix(f"/aws/lambda/{name}-"):
                 self._echo(f"{name}: deleted log group {group}")
         leftovers = tuple(self._leftovers.find(repository, pr_number, stack_names_in_deploy_order))
-        outcome = DestroyOutcome(tuple(deleted), tuple(gone), leftovers)
+        outcome = DestroyOutcome(tuple(deleted), tuple(gone), leftovers, tuple(handed_over))
         if leftovers:
             listing = "\n".join(f"  - {item}" for item in leftovers)
             raise DestroyError(f"{outcome.summary()}; left behind:\n{listing}")

@@ -105,7 +105,9 @@ class LocalRun:
             if names:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut destroy short
                 try:
-                    outcome = destroy_stacks(target, context.repository, context.pr_number, names)
+                    # This run's id: a stack a concurrent run for the PR deployed since is its own.
+                    run_id = record.run_id if record else context.run_id
+                    outcome = destroy_stacks(target, context.repository, context.pr_number, names, run_id)
                 finally:
                     signal.signal(signal.SIGINT, signal.default_int_handler)
                 print(outcome.summary())

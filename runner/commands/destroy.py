@@ -39,6 +39,7 @@ def execute(args: argparse.Namespace) -> int:
     from runner.stacks import Stacks
 
     target = target_from_args(args)
+    run_id: str | None = None
     if args.pr or args.stack_name:
         # No synth: find the PR's stacks by name; ownership is still checked on each one.
         context = detect_context(args, args.app_dir)
@@ -50,19 +51,24 @@ def execute(args: argparse.Namespace) -> int:
     else:
         record = DeploymentRecord.read(args.record or args.work_dir / "deployment.json")
         repository, pr_number, names = record.repository, record.pr_number, list(record.stack_names)
+        run_id = record.run_id  # a stack another run deployed since is that run's to destroy
         if record.endpoint_url and not target.endpoint_url:
             target = AwsTarget(region=record.region, endpoint_url=record.endpoint_url)
-    outcome = destroy_stacks(target, repository, pr_number, names)
+    outcome = destroy_stacks(target, repository, pr_number, names, run_id)
     print(outcome.summary())
     return 0
 
 
 def destroy_stacks(
-    target: AwsTarget, repository: str, pr_number: int | None, names_in_deploy_order: list[str]
+    target: AwsTarget,
+    repository: str,
+    pr_number: int | None,
+    names_in_deploy_order: list[str],
+    run_id: str | None = None,
 ) -> DestroyOutcome:
-    """Shared by `destroy` and `run`."""
+    """Shared by `destroy` and `run`; `run_id` set: only stacks that run deployed last."""
     from runner import gha
     from runner.commands.common import build_destroyer
 
     with gha.group(f"Destroy {', '.join(names_in_deploy_order)}"):
-        return build_destroyer(target).destroy(names_in_deploy_order, repository, pr_number)
+        return build_destroyer(target).destroy(names_in_deploy_order, repository, pr_number, run_id)

@@ -16,6 +16,7 @@ from runner.local.fixes import (
     change_set_change_details,
     change_set_execution,
     change_set_lookup_per_stack,
+    change_set_tag_changes,
     cloudtrail_lookup_events,
     create_change_set_reuses_review_stack,
     delete_in_dependency_order,
@@ -35,6 +36,7 @@ from runner.local.fixes import (
     sqs_queue_policy_model,
     ssm_parameter_generated_name,
     stack_delete_failure,
+    stack_operations_serialized,
     stack_resource_events,
     stack_resources_listing,
     stack_tags_to_resources,
@@ -62,6 +64,7 @@ ALL_FIXES: tuple[Fix, ...] = (
     change_set_execution.FIX,
     change_set_change_details.FIX,
     create_change_set_reuses_review_stack.FIX,
+    change_set_tag_changes.FIX,
     stack_resource_events.FIX,
     stack_resources_listing.FIX,
     outputs_of_skipped_resources.FIX,
@@ -74,6 +77,7 @@ ALL_FIXES: tuple[Fix, ...] = (
     export_in_use_blocks_delete.FIX,
     cloudtrail_lookup_events.FIX,
     dynamodb_requests_serialized.FIX,
+    stack_operations_serialized.FIX,  # last: it wraps the fixed stack operations
 )
 
 
