@@ -10,6 +10,14 @@ if TYPE_CHECKING:
     import boto3
 
 DEFAULT_REGION = "us-east-1"
+# One retry budget for every SDK the runner drives: a 30% throttling rate still gets through.
+MAX_ATTEMPTS = 10
+
+
+def retry_environment() -> dict[str, str]:
+    """The same budget for SDKs in child processes, read from the environment by both botocore
+    (the app's tests) and the JS SDK (the CDK CLI, whose default is 3 attempts)."""
+    return {"AWS_MAX_ATTEMPTS": str(MAX_ATTEMPTS), "AWS_RETRY_MODE": "standard"}
 
 
 @dataclass(frozen=True)
@@ -42,7 +50,9 @@ class AwsTarget:
         from botocore.config import Config
 
         # Adaptive retries ride out throttling and 5xx answers (on AWS and through a faulty proxy).
-        config = Config(retries={"mode": "adaptive", "max_attempts": 10}, connect_timeout=10, read_timeout=70)
+        config = Config(
+            retries={"mode": "adaptive", "max_attempts": MAX_ATTEMPTS}, connect_timeout=10, read_timeout=70
+        )
         return (session or self.session()).client(
             service,  # type: ignore[call-overload]
             endpoint_url=self.endpoint_url,

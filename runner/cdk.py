@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from runner.assembly import CloudAssembly
+from runner.aws import retry_environment
 from runner.errors import ConfigError, DeployError, SynthError, ToolMissingError
 
 STACK_NAME_CONTEXT_KEY = "serverless-pr-test:stack-name"
@@ -53,6 +55,17 @@ def read_cdk_json(app_dir: Path) -> dict[str, object]:
     return config
 
 
+_THROTTLED = re.compile(
+    r"\b(Throttling(Exception)?|TooManyRequestsException|SlowDown|RequestLimitExceeded)\b"
+)
+
+
+def throttled(cli_output: str) -> bool:
+    """Whether the CLI gave up on a throttled AWS call. Its SDK clients carry fixed retry budgets
+    (STS: 3 attempts) that no environment variable raises, so the runner re-runs the command."""
+    return bool(_THROTTLED.search(cli_output))
+
+
 def cli_environment(base: Mapping[str, str], extra: Mapping[str, str]) -> dict[str, str]:
     """The CLI's environment: this interpreter's bin dir first, so `python3 app.py` finds the same
     aws-cdk-lib the runner was installed with; version checks and Node EOL banners off."""
@@ -65,6 +78,8 @@ def cli_environment(base: Mapping[str, str], extra: Mapping[str, str]) -> dict[s
     env.setdefault("CDK_DISABLE_CLI_TELEMETRY", "true")
     # The AWS SDK's Node 20 end-of-support warning is noise in every deploy log.
     env.setdefault("AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED", "true")
+    for name, value in retry_environment().items():  # the caller's own setting wins
+        env.setdefault(name, value)
     return env
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from runner.aws import AwsTarget
-from runner.cdk import STACK_NAME_CONTEXT_KEY, CdkCli
+from runner.cdk import STACK_NAME_CONTEXT_KEY, CdkCli, throttled
 from runner.context import RunContext
 from runner.errors import ConfigError, DeployError
 from runner.guard import require_ownership
@@ -21,7 +21,7 @@ from runner.tags import StackTags
 BOOTSTRAP_STACK = "CDKToolkit"
 LOCAL_ACCOUNT = "123456789012"
 WAIT_TIMEOUT_SECONDS = 1800.0
-CONCURRENT_DEPLOY_ATTEMPTS = 3
+DEPLOY_ATTEMPTS = 3  # a lost race with another run, or a throttled CLI, is retried
 
 
 def choose_stack_name(
@@ -91,16 +91,19 @@ class Deployer:
         feeds = {
             name: EventFeed(name, since=started_at - timedelta(seconds=5)) for name in assembly.stack_names
         }
-        for attempt in range(1, CONCURRENT_DEPLOY_ATTEMPTS + 1):
+        for attempt in range(1, DEPLOY_ATTEMPTS + 1):
             exit_code, tail = self._cli.deploy(assembly, tags, sequential_assets=plan.target.is_local)
-            if exit_code == 0 or attempt == CONCURRENT_DEPLOY_ATTEMPTS:
+            if exit_code == 0 or attempt == DEPLOY_ATTEMPTS:
                 break
             racing = self._changed_by_another_run(assembly.stack_names)
-            if not racing:
+            if racing:
+                # Two runs for one PR (a re-run, a second push): CloudFormation lets one operation
+                # per stack through and refuses the other. Wait for the winner, then deploy over it.
+                self._echo(f"{', '.join(racing)}: changed by another run at the same time; deploying again")
+            elif throttled(tail):
+                self._echo("cdk deploy gave up on a throttled AWS call; deploying again")
+            else:
                 break
-            # Two runs for one PR (a re-run, a second push): CloudFormation lets one operation per
-            # stack through and refuses the other. Wait for the winner, then deploy over it.
-            self._echo(f"{', '.join(racing)}: changed by another run at the same time; deploying again")
             self._prepare_existing(assembly.stack_names, plan.context.repository)
         deployed = self._verify(assembly.stack_names, feeds, exit_code, tail)
         depends = {stack.stack_name: stack.depends_on for stack in assembly.stacks}
@@ -131,7 +134,14 @@ class Deployer:
     def _bootstrap(self, region: str) -> None:
         self._echo("Bootstrapping the local endpoint (cdk bootstrap, once per endpoint)")
         try:
-            self._cli.bootstrap(LOCAL_ACCOUNT, region)
+            for attempt in range(1, DEPLOY_ATTEMPTS + 1):
+                try:
+                    self._cli.bootstrap(LOCAL_ACCOUNT, region)
+                    return
+                except DeployError as error:
+                    if attempt == DEPLOY_ATTEMPTS or not throttled(str(error)):
+                        raise
+                    self._echo("cdk bootstrap gave up on a throttled AWS call; bootstrapping again")
         except DeployError:
             # Another run bootstrapping the same endpoint at the same moment is refused the same stack:
             # its bootstrap serves this run too.

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from runner.aws import retry_environment
 from runner.errors import ConfigError
 from runner.shard_plan import PlanSlice, junit_path, slice_path
 from runner.sharding import GroupBy, ShardSpec
@@ -135,6 +136,8 @@ def shard_environment(request: ShardRequest, results_dir: Path) -> dict[str, str
     elif caller_run_id:
         env["SPT_RUN_ID"] = caller_run_id
     env["SPT_SHARD"] = str(request.shard)
+    for name, value in retry_environment().items():  # the tests' boto3 clients: patient retries
+        env.setdefault(name, value)
     return env
 
 

@@ -28,6 +28,10 @@ class StackPhase(Enum):
     def of(cls, status: str | None) -> StackPhase:
         if status is None or status == "DELETE_COMPLETE":
             return cls.DELETED
+        if status == "REVIEW_IN_PROGRESS":
+            # A first change set created but never executed (its deploy was cancelled): nothing is
+            # running and it never settles by itself; deploy reuses it, destroy deletes it.
+            return cls.FAILED
         if status.endswith("_IN_PROGRESS"):
             return cls.IN_PROGRESS
         if status in {"CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE"}:
