@@ -6,7 +6,7 @@
 - CLI start-up: `serverless-pr-test --help` against `python -c pass` (median of several runs);
 - the local full flow: `serverless-pr-test run --local stacks/example`, phases timed from the moment
   each of the runner's progress lines arrives (synth, bootstrap, deploy, tests, report, destroy);
-- `run --local --shards 1` against `--shards 4` on the same app (after a warm-up run).
+- `run --local --shards 1` against `--shards 4` (and 2) on the same app, after a warm-up run.
 
 Prints a table, then as its last line one JSON object with every figure, every ratio and, under
 "goals", whether each goal holds. `SPT_BENCH_JUNIT_CASES` scales the JUnit benchmark (default: the
@@ -153,7 +153,7 @@ def main() -> None:
     )
     parser.add_argument("--junit-rounds", type=int, default=2, help="runs per JUnit side (fastest counts)")
     parser.add_argument("--startup-runs", type=int, default=7)
-    parser.add_argument("--skip-flow", action="store_true", help="leave out the three `run --local` flows")
+    parser.add_argument("--skip-flow", action="store_true", help="leave out the `run --local` flows")
     args = parser.parse_args()
     started = time.perf_counter()
     result: dict[str, Any] = {}
@@ -175,6 +175,7 @@ def main() -> None:
             flows["first"] = local_flow(work, 1)
             flows["shards_1"] = local_flow(work, 1)
             flows["shards_4"] = local_flow(work, 4)
+            flows["shards_2"] = local_flow(work, 2)  # one process per core, for comparison
         result["local_flow"] = {
             "wall_seconds": flows["first"].wall_seconds,
             "phases_seconds": flows["first"].phases,
@@ -184,6 +185,10 @@ def main() -> None:
             "shards_4_phases_seconds": flows["shards_4"].phases,
             "shards_4_over_shards_1": round(
                 flows["shards_4"].wall_seconds / flows["shards_1"].wall_seconds, 3
+            ),
+            "shards_2_seconds": flows["shards_2"].wall_seconds,
+            "shards_2_over_shards_1": round(
+                flows["shards_2"].wall_seconds / flows["shards_1"].wall_seconds, 3
             ),
             "tests_4_over_tests_1": round(
                 flows["shards_4"].phases.get("tests", 0)
@@ -280,6 +285,13 @@ def table_rows(result: dict[str, Any]) -> list[tuple[str, str]]:
                 "run --local --shards 4 vs 1",
                 f"{flow['shards_4_seconds']} s vs {flow['shards_1_seconds']} s "
                 f"(ratio {flow['shards_4_over_shards_1']}; tests phase ratio {flow['tests_4_over_tests_1']})",
+            )
+        )
+        rows.append(
+            (
+                "run --local --shards 2 vs 1",
+                f"{flow['shards_2_seconds']} s vs {flow['shards_1_seconds']} s "
+                f"(ratio {flow['shards_2_over_shards_1']})",
             )
         )
     for goal, held in result["goals"].items():
