@@ -25,16 +25,36 @@ def test_dependency_cycles_are_reported():
 def test_manifest_with_nested_stage_assembly_is_read(tmp_path):
     nested = tmp_path / "assembly-Prod"
     nested.mkdir()
-    (nested / "manifest.json").write_text(json.dumps({"artifacts": {
-        "ProdApi": {"type": "aws:cloudformation:stack", "properties": {"stackName": "shop-pr-1-api"}},
-    }}))
-    (tmp_path / "manifest.json").write_text(json.dumps({"artifacts": {
-        "Main.assets": {"type": "cdk:asset-manifest"},
-        "Main": {"type": "aws:cloudformation:stack", "properties": {"stackName": "shop-pr-1"},
-                 "dependencies": ["Main.assets"]},
-        "assembly-Prod": {"type": "cdk:cloud-assembly",
-                          "properties": {"directoryName": "assembly-Prod", "displayName": "Prod"}},
-    }}))
+    (nested / "manifest.json").write_text(
+        json.dumps(
+            {
+                "artifacts": {
+                    "ProdApi": {
+                        "type": "aws:cloudformation:stack",
+                        "properties": {"stackName": "shop-pr-1-api"},
+                    },
+                }
+            }
+        )
+    )
+    (tmp_path / "manifest.json").write_text(
+        json.dumps(
+            {
+                "artifacts": {
+                    "Main.assets": {"type": "cdk:asset-manifest"},
+                    "Main": {
+                        "type": "aws:cloudformation:stack",
+                        "properties": {"stackName": "shop-pr-1"},
+                        "dependencies": ["Main.assets"],
+                    },
+                    "assembly-Prod": {
+                        "type": "cdk:cloud-assembly",
+                        "properties": {"directoryName": "assembly-Prod", "displayName": "Prod"},
+                    },
+                }
+            }
+        )
+    )
     assembly = CloudAssembly.read(tmp_path)
     assert assembly.stack_names == ("shop-pr-1", "shop-pr-1-api")
     assert assembly.stacks[0].depends_on == ()  # asset manifests are not stacks
