@@ -113,7 +113,7 @@ def report(
     env.update({
         "GITHUB_ACTIONS": "true", "GITHUB_RUN_ID": "77", "GITHUB_WORKSPACE": str(deployment.app),
         "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"), "GITHUB_OUTPUT": str(tmp_path / "outputs.txt"),
-        "SPT_GITHUB_RETRIES": "4",
+        "SPT_GITHUB_RETRIES": "2",
     })  # fmt: skip
     if github is not None:
         env.update({"GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": github.url})
