@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -38,24 +39,19 @@ class LogGroups:
 
     def delete_with_prefix(self, prefix: str) -> list[str]:
         """Groups of functions no longer in any stack (a rolled-back create's) carry only the name."""
-        groups = [
+        return self._delete(
             group["logGroupName"]
             for page in self._logs.get_paginator("describe_log_groups").paginate(logGroupNamePrefix=prefix)
             for group in page["logGroups"]
-        ]
-        deleted: list[str] = []
-        for group in groups:
-            try:
-                self._logs.delete_log_group(logGroupName=group)
-                deleted.append(group)
-            except self._logs.exceptions.ResourceNotFoundException:
-                continue
-        return deleted
+        )
 
     def delete_for_functions(self, function_names: list[str]) -> list[str]:
+        return self._delete(f"/aws/lambda/{function_name}" for function_name in function_names)
+
+    def _delete(self, groups: Iterable[str]) -> list[str]:
+        """Deletes each group that exists; returns the ones deleted."""
         deleted: list[str] = []
-        for function_name in function_names:
-            group = f"/aws/lambda/{function_name}"
+        for group in list(groups):
             try:
                 self._logs.delete_log_group(logGroupName=group)
                 deleted.append(group)
