@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import re
+import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from runner.assembly import CloudAssembly
 from runner.aws import AwsTarget
 from runner.cdk import STACK_NAME_CONTEXT_KEY, CdkCli, throttled
 from runner.context import RunContext
@@ -19,6 +25,7 @@ from runner.stacks import EventFeed, StackEvent, StackPhase, Stacks, failure_rea
 from runner.tags import StackTags
 
 BOOTSTRAP_STACK = "CDKToolkit"
+CHANGE_SET_LOST = re.compile(r"ChangeSet \[[^\]]*\] does not exist")
 LOCAL_ACCOUNT = "123456789012"
 WAIT_TIMEOUT_SECONDS = 1800.0
 DEPLOY_ATTEMPTS = 3  # a lost race with another run, or a throttled CLI, is retried
@@ -76,9 +83,6 @@ class Deployer:
                 f"{plan.base_name!r} or start with {plan.base_name + '-'!r}; read it from the CDK "
                 f"context key {STACK_NAME_CONTEXT_KEY!r}"
             )
-        self._prepare_existing(assembly.stack_names, plan.context.repository)
-        if plan.target.is_local and self._stacks.describe(BOOTSTRAP_STACK) is None:
-            self._bootstrap(plan.target.region)
         tags = StackTags.for_run(
             plan.context.repository,
             plan.context.pr_number,
@@ -87,25 +91,15 @@ class Deployer:
             plan.ttl,
             now=started_at,
         ).as_dict()
-        self._echo(f"Deploying {len(assembly.stacks)} stack(s): {', '.join(assembly.stack_names)}")
-        feeds = {
-            name: EventFeed(name, since=started_at - timedelta(seconds=5)) for name in assembly.stack_names
-        }
-        for attempt in range(1, DEPLOY_ATTEMPTS + 1):
-            exit_code, tail = self._cli.deploy(assembly, tags, sequential_assets=plan.target.is_local)
-            if exit_code == 0 or attempt == DEPLOY_ATTEMPTS:
-                break
-            racing = self._changed_by_another_run(assembly.stack_names)
-            if racing:
-                # Two runs for one PR (a re-run, a second push): CloudFormation lets one operation
-                # per stack through and refuses the other. Wait for the winner, then deploy over it.
-                self._echo(f"{', '.join(racing)}: changed by another run at the same time; deploying again")
-            elif throttled(tail):
-                self._echo("cdk deploy gave up on a throttled AWS call; deploying again")
-            else:
-                break
-            self._prepare_existing(assembly.stack_names, plan.context.repository)
-        deployed = self._verify(assembly.stack_names, feeds, exit_code, tail)
+        # Two runs for one PR on one local endpoint take turns (a host-wide lock: the endpoint is on
+        # this machine); on AWS the workflow's concurrency group and the race retry below do that.
+        one_at_a_time = (
+            _host_lock(f"deploy-{plan.target.endpoint_url}-{plan.base_name}")
+            if plan.target.is_local
+            else nullcontext()
+        )
+        with one_at_a_time:
+            deployed = self._deploy_assembly(plan, assembly, tags, started_at)
         depends = {stack.stack_name: stack.depends_on for stack in assembly.stacks}
         names_by_id = {stack.artifact_id: stack.stack_name for stack in assembly.stacks}
         record = DeploymentRecord(
@@ -165,6 +159,38 @@ class Deployer:
                 racing.append(name)
         return racing
 
+    def _deploy_assembly(
+        self, plan: DeployPlan, assembly: CloudAssembly, tags: dict[str, str], started_at: datetime
+    ) -> list[tuple[str, str, dict[str, str]]]:
+        self._prepare_existing(assembly.stack_names, plan.context.repository)
+        if plan.target.is_local:
+            # Runs sharing one local endpoint bootstrap it one at a time (a host-wide lock: the
+            # endpoint is on this machine); the second finds CDKToolkit and skips.
+            with _host_lock(f"bootstrap-{plan.target.endpoint_url}"):
+                if self._stacks.describe(BOOTSTRAP_STACK) is None:
+                    self._bootstrap(plan.target.region)
+        self._echo(f"Deploying {len(assembly.stacks)} stack(s): {', '.join(assembly.stack_names)}")
+        feeds = {
+            name: EventFeed(name, since=started_at - timedelta(seconds=5)) for name in assembly.stack_names
+        }
+        for attempt in range(1, DEPLOY_ATTEMPTS + 1):
+            exit_code, tail = self._cli.deploy(assembly, tags, sequential_assets=plan.target.is_local)
+            if exit_code == 0 or attempt == DEPLOY_ATTEMPTS:
+                break
+            racing = self._changed_by_another_run(assembly.stack_names)
+            if not racing and CHANGE_SET_LOST.search(tail):
+                racing = list(assembly.stack_names)  # another deploy replaced our change set
+            if racing:
+                # Two runs for one PR (a re-run, a second push): CloudFormation lets one operation
+                # per stack through and refuses the other. Wait for the winner, then deploy over it.
+                self._echo(f"{', '.join(racing)}: changed by another run at the same time; deploying again")
+            elif throttled(tail):
+                self._echo("cdk deploy gave up on a throttled AWS call; deploying again")
+            else:
+                break
+            self._prepare_existing(assembly.stack_names, plan.context.repository)
+        return self._verify(assembly.stack_names, feeds, exit_code, tail)
+
     def _prepare_existing(self, names: Sequence[str], repository: str) -> None:
         """Refuse foreign stacks; wait out a cancelled run's *_IN_PROGRESS; clear failed creates."""
         existing = {name: state for name in names if (state := self._stacks.describe(name)) is not None}
@@ -210,3 +236,16 @@ class Deployer:
 
     def _print_event(self, event: StackEvent) -> None:
         self._echo(event.line())
+
+
+@contextmanager
+def _host_lock(key: str) -> Iterator[None]:
+    """An exclusive lock shared by every process on this machine that uses the same `key`."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    path = Path(tempfile.gettempdir()) / f"serverless-pr-test-{digest}.lock"
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
