@@ -7,8 +7,6 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,13 +110,6 @@ class LocalEndpoint:
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
-
-    @contextmanager
-    def environment(self, base: Mapping[str, str] | None = None) -> Iterator[dict[str, str]]:
-        """`base` (default os.environ) overlaid with this endpoint's variables."""
-        merged = dict(os.environ if base is None else base)
-        merged.update(self.env())
-        yield merged
 
 
 def _point_moto_at(port: int) -> None:
