@@ -14,47 +14,24 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from runner.junit.location import locate
 from runner.junit.model import (
-    CaseRecord,
     Counts,
     FailureDetail,
     FileSummary,
     MergedResults,
-    Outcome,
     Problem,
     ProblemKind,
     SuiteTiming,
 )
 from runner.junit.nodeid import NodeIdResolver
-from runner.junit.parser import FileScan, JUnitReadError, iter_case_batches
+from runner.junit.parser import FileScan, JUnitReadError
 from runner.junit.plans import ShardPlan, shard_index_of
+from runner.junit.tally import MAX_NAMES_KEPT, FileTally, tally_file
 
 DEFAULT_MAX_FAILURES = 1_000
-DEFAULT_MAX_PROBLEMS = 500
-
-
-_PASSED, _FAILED, _SKIPPED = Outcome.PASSED, Outcome.FAILED, Outcome.SKIPPED
-
-
-@dataclass
-class _FileTally:
-    """One file's share, folded into the run only once the whole file has been read."""
-
-    counts: Counts = field(default_factory=Counts)
-    seen: set[int] = field(default_factory=set)
-    durations: dict[str, float] | None = None
-    failures: list[FailureDetail] = field(default_factory=list)
-    failures_seen: int = 0
-    # Names kept up to the problem limit, the rest only counted: a wrong plan can make every test
-    # "unplanned", and a million names is exactly what the merge avoids holding.
-    duplicates: list[str] = field(default_factory=list)
-    duplicates_count: int = 0
-    unplanned: list[str] = field(default_factory=list)
-    unplanned_count: int = 0
+DEFAULT_MAX_PROBLEMS = MAX_NAMES_KEPT
 
 
 class _Problems:
@@ -132,9 +109,9 @@ def merge_files(
         index = shard_index_of(path)
         plan = plans.get(index) if index is not None else None
         scan = FileScan()
-        tally = _FileTally(durations={} if collect_durations else None)
+        tally = FileTally(durations={} if collect_durations else None)
         try:
-            _tally_file(path, resolver, scan, tally, seen, plan, max_failures - len(failures))
+            tally_file(path, resolver, scan, tally, seen, plan, max_failures - len(failures))
         except JUnitReadError as error:
             summaries.append(FileSummary(str(path), index, Counts(), SuiteTiming(None, 0.0), str(error)))
             problems.add(ProblemKind.UNREADABLE_FILE, path.name, str(error))
@@ -162,79 +139,6 @@ def merge_files(
         durations_by_nodeid=durations,
         planned_total=sum(len(plan.nodeids) for plan in plans.values()) if plans else None,
         shard_total=shard_total,
-    )
-
-
-def _tally_file(
-    path: Path,
-    resolver: NodeIdResolver,
-    scan: FileScan,
-    tally: _FileTally,
-    seen_before: set[int],
-    plan: ShardPlan | None,
-    failure_room: int,
-) -> None:
-    """One file's counts, failures and test identities; the loop is the hot path of the report.
-
-    Identities are 64-bit string hashes: 1,000,000 tests collide with odds of about 3 in 10^8,
-    for a fraction of the memory the node-id strings would take."""
-    seen = tally.seen
-    durations = tally.durations
-    planned = {hash(nodeid) for nodeid in plan.nodeids} if plan is not None else None
-    passed = failed = errors = skipped = flaky = 0
-    resolve = resolver.resolve
-    for batch in iter_case_batches(path, scan):
-        pytest_output = scan.pytest_output
-        for record in batch:
-            classname, name, file, _, seconds, outcome, detail, attempts = record
-            nodeid = resolve(classname, name, file, pytest_output)
-            key = hash(nodeid)
-            if key in seen or key in seen_before:
-                tally.duplicates_count += 1
-                if len(tally.duplicates) < DEFAULT_MAX_PROBLEMS:
-                    tally.duplicates.append(nodeid)
-            else:
-                seen.add(key)
-            if planned is not None and key not in planned:
-                tally.unplanned_count += 1
-                if len(tally.unplanned) < DEFAULT_MAX_PROBLEMS:
-                    tally.unplanned.append(nodeid)
-            if durations is not None:
-                durations[nodeid] = durations.get(nodeid, 0.0) + seconds
-            if outcome is _PASSED:
-                passed += 1
-                if attempts > 1 or detail.flaky_attempts:
-                    flaky += 1
-                continue
-            if outcome is _SKIPPED:
-                skipped += 1
-                continue
-            if outcome is _FAILED:
-                failed += 1
-            else:
-                errors += 1
-            tally.failures_seen += 1
-            if len(tally.failures) < failure_room:
-                tally.failures.append(_failure(record, nodeid, path.name))
-    tally.counts = Counts(passed, failed, errors, skipped, flaky)
-
-
-def _failure(raw: CaseRecord, nodeid: str, source: str) -> FailureDetail:
-    record = CaseRecord(*raw)  # the parser hands plain tuples in CaseRecord's field order
-    detail = record.detail
-    file, line = locate(detail.text, nodeid, record.file, record.line)
-    return FailureDetail(
-        nodeid=nodeid,
-        outcome=record.outcome,
-        message=detail.message,
-        text=detail.text,
-        failure_type=detail.failure_type,
-        source=source,
-        file=file,
-        line=line,
-        properties=detail.properties,
-        attempts=record.attempts + detail.flaky_attempts,
-        output=detail.output,
     )
 
 
@@ -270,7 +174,7 @@ def _shard_total(plans: dict[int, ShardPlan], expected: int | None, problems: _P
     return max(totals) if totals else None
 
 
-def _compare_with_plan(plan: ShardPlan, tally: _FileTally, source: str, problems: _Problems) -> None:
+def _compare_with_plan(plan: ShardPlan, tally: FileTally, source: str, problems: _Problems) -> None:
     for nodeid in plan.nodeids:
         if hash(nodeid) not in tally.seen:
             problems.add(

@@ -16,7 +16,9 @@ not invertible (`tests.test_x.TestC` could also be `tests/test_x/TestC.py`), so 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+
+from runner.junit.model import CaseRecord
 
 
 def mangle(nodeid: str) -> tuple[str, str]:
@@ -36,7 +38,6 @@ class NodeIdResolver:
 
     def __init__(self, planned_nodeids: Iterable[str] = ()) -> None:
         self._planned: dict[tuple[str, str], str] = {}
-        # Many tests share a classname; its node id prefix is worked out once.
         self._prefixes: dict[str, str] = {}
         for nodeid in planned_nodeids:
             self._planned.setdefault(mangle(nodeid), nodeid)
@@ -49,13 +50,34 @@ class NodeIdResolver:
         if file and file.endswith(".py"):
             return _from_file(classname, name, file)
         if pytest_output and classname:
-            prefix = self._prefixes.get(classname)
-            if prefix is None:
-                prefix = self._prefixes[classname] = _prefix_from_classname(classname)
-            return prefix + name
+            return self._prefix(classname) + name
         if not classname or classname == name:
             return name
         return f"{classname}::{name}"
+
+    def resolve_all(self, records: Sequence[CaseRecord], pytest_output: bool) -> list[str]:
+        """The node ids of `records`, in order: what `resolve` gives each one.
+
+        Why a second entry point: this runs once per testcase of the whole report. For the common
+        case (pytest output, no plans, no `file` attribute) one comprehension with the prefix
+        lookup inline is about twice as fast as a `resolve` call per testcase."""
+        resolve = self.resolve
+        if self._planned or not pytest_output:
+            return [resolve(record[0], record[1], record[2], pytest_output) for record in records]
+        prefixes, prefix = self._prefixes, self._prefix
+        return [
+            (prefixes.get(classname) or prefix(classname)) + name
+            if classname and not file
+            else resolve(classname, name, file, True)
+            for classname, name, file, _, _, _, _, _ in records
+        ]
+
+    def _prefix(self, classname: str) -> str:
+        # Many tests share a classname; its node id prefix is worked out once.
+        prefix = self._prefixes.get(classname)
+        if prefix is None:
+            prefix = self._prefixes[classname] = _prefix_from_classname(classname)
+        return prefix
 
 
 def _from_file(classname: str, name: str, file: str) -> str:

@@ -12,7 +12,7 @@ xunit, and xUnit.net v2 (`<assemblies>`, `<test result=...>`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -65,17 +65,28 @@ def iter_cases(path: Path, scan: FileScan | None = None) -> Iterator[CaseRecord]
         yield from batch
 
 
-def iter_case_batches(path: Path, scan: FileScan | None = None) -> Iterator[list[CaseRecord]]:
+def iter_case_batches(
+    path: Path, scan: FileScan | None = None, *, read_seconds: bool = True
+) -> Iterator[list[CaseRecord]]:
     """The testcases of `path`, one list per chunk read (the merge's hot loop avoids a generator
-    step per testcase this way); memory stays at one chunk's worth of records."""
-    reader = _Reader(scan if scan is not None else FileScan())
+    step per testcase this way); memory stays at one chunk's worth of records.
+
+    `read_seconds=False` leaves every record's `seconds` at 0.0: `float()` of the `time` attribute
+    is a tenth of the parse, and a merge without durations never reads it."""
+    parser = ParserCreate()
+    # The guards defusedxml installs (forbid_entities, forbid_external); DTDs without them are fine.
+    parser.EntityDeclHandler = _forbid_entity
+    parser.UnparsedEntityDeclHandler = _forbid_unparsed
+    parser.ExternalEntityRefHandler = _forbid_external
+    parser.buffer_text = True
+    take = _install_reader(parser, scan if scan is not None else FileScan(), read_seconds)
     try:
         with path.open("rb") as handle:
             while chunk := handle.read(_CHUNK_BYTES):
-                reader.parser.Parse(chunk, False)
-                yield reader.take()
-            reader.parser.Parse(b"", True)
-            yield reader.take(final=True)
+                parser.Parse(chunk, False)
+                yield take(False)
+            parser.Parse(b"", True)
+            yield take(True)
     except DefusedXmlException as error:
         raise JUnitReadError(f"refused: {error}") from error
     except ExpatError as error:
@@ -99,111 +110,122 @@ def _forbid_external(context: str, base: str | None, sysid: str | None, pubid: s
     raise ExternalReferenceForbidden(context, base, sysid, pubid)
 
 
-class _Reader:
-    """expat callbacks collecting CaseRecords; `take()` hands over what the last chunk produced.
+def _install_reader(
+    parser: XMLParserType, scan: FileScan, read_seconds: bool
+) -> Callable[[bool], list[CaseRecord]]:
+    """Set expat callbacks collecting CaseRecords on `parser`; the returned `take(final)` hands over
+    what the last chunk produced.
 
-    The hot path (a passing `<testcase/>` with no children) touches only `_start` and `_end`; detail
-    is gathered in a `_Detail` made on the first child element.
+    Why closures, not a class: the callbacks run twice per testcase, and state in closure cells
+    reads and writes faster than `self.` attributes. The hot path (a passing `<testcase/>` with no
+    children) does one store in `start` and one record in `end`; per-case state is only touched,
+    and reset in `end`, when a child element made a `DetailReader` or an xUnit.net `<test>` is open.
 
     Reruns: pytest-rerunfailures (16.6.1+) writes one `<testcase>` per attempt, back to back, for the
     same test. Consecutive records of one test are folded into one whose `attempts` counts them.
     """
+    ready: list[CaseRecord] = []
+    previous: CaseRecord | None = None
+    case: dict[str, str] | None = None  # the open testcase's attributes
+    xunit_net = False
+    outcome = _PASSED
+    detail: DetailReader | None = None
+    suite_depth = 0
 
-    def __init__(self, scan: FileScan) -> None:
-        self.scan = scan
-        self.parser: XMLParserType = ParserCreate()
-        # The guards defusedxml installs (forbid_entities, forbid_external); DTDs without them are fine.
-        self.parser.EntityDeclHandler = _forbid_entity
-        self.parser.UnparsedEntityDeclHandler = _forbid_unparsed
-        self.parser.ExternalEntityRefHandler = _forbid_external
-        self.parser.buffer_text = True
-        self.parser.StartElementHandler = self._start
-        self.parser.EndElementHandler = self._end
-        self._ready: list[CaseRecord] = []
-        self._previous: CaseRecord | None = None
-        self._case: dict[str, str] | None = None
-        self._xunit_net = False
-        self._outcome = Outcome.PASSED
-        self._detail: DetailReader | None = None
-        self._suite_depth = 0
+    def take(final: bool) -> list[CaseRecord]:
+        nonlocal ready, previous
+        if final and previous is not None:
+            ready.append(previous)
+            previous = None
+        batch, ready = ready, []
+        return batch
 
-    def take(self, *, final: bool = False) -> list[CaseRecord]:
-        if final and self._previous is not None:
-            self._ready.append(self._previous)
-            self._previous = None
-        ready, self._ready = self._ready, []
-        return ready
-
-    def _start(self, name: str, attrs: dict[str, str]) -> None:
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal case, xunit_net, outcome, detail, suite_depth
         if name == "testcase":
-            self._case, self._xunit_net, self._outcome, self._detail = attrs, False, _PASSED, None
+            if case is not None:  # nested in an unfinished testcase: it starts afresh
+                xunit_net, outcome, detail = False, _PASSED, None
+            case = attrs
             return
         if ":" in name:
             name = name.rpartition(":")[2]
-        if self._case is not None:
-            detail = self._detail
+        if case is not None:
             if detail is None:
-                detail = self._detail = DetailReader(self.parser)
-            self._outcome = detail.child(name, attrs, self._outcome, xunit_net=self._xunit_net)
+                detail = DetailReader(parser)
+            outcome = detail.child(name, attrs, outcome, xunit_net=xunit_net)
         elif name == "test" and "result" in attrs:
-            self._case, self._xunit_net, self._detail = attrs, True, None
-            self._outcome = _XUNIT_NET_RESULTS.get(attrs["result"], Outcome.ERROR)
+            case, xunit_net, detail = attrs, True, None
+            outcome = _XUNIT_NET_RESULTS.get(attrs["result"], Outcome.ERROR)
         elif name in ("testsuite", "assembly"):
-            self._suite_depth += 1
-            if self._suite_depth == 1:
-                self._note_suite(attrs)
+            suite_depth += 1
+            if suite_depth == 1:
+                _note_suite(scan, attrs)
         elif name == "testsuites" and attrs.get("name", "").startswith("pytest"):
-            self.scan.pytest_output = True
+            scan.pytest_output = True
 
-    def _end(self, name: str) -> None:
-        attrs = self._case
+    def end(name: str) -> None:
+        nonlocal case, previous, xunit_net, outcome, detail, suite_depth
+        attrs = case
         if attrs is None:
             if name in ("testsuite", "assembly") or name.endswith((":testsuite", ":assembly")):
-                self._suite_depth -= 1
+                suite_depth -= 1
             return
-        if name == "testcase" or (self._xunit_net and name == "test"):
+        if name == "testcase" or (xunit_net and name == "test"):
             # The hot path of the whole report (once per testcase): kept inline on purpose.
-            self._case = None
-            if self._xunit_net:
+            case = None
+            if xunit_net:
                 classname, case_name = attrs.get("type", ""), attrs.get("method") or attrs.get("name", "")
             else:
                 classname, case_name = attrs.get("classname") or attrs.get("class", ""), attrs.get("name", "")
-            raw_time = attrs.get("time")
-            try:
-                seconds = float(raw_time) if raw_time else 0.0
-            except ValueError:
-                seconds = _seconds(raw_time)
+            seconds = 0.0
+            if read_seconds:
+                raw_time = attrs.get("time")
+                try:
+                    seconds = float(raw_time) if raw_time else 0.0
+                except ValueError:
+                    seconds = _seconds(raw_time)
             raw_line = attrs.get("line")
-            detail = NO_DETAIL if self._detail is None else self._detail.freeze(self._outcome)
+            case_outcome = outcome
+            if detail is None:
+                case_detail = NO_DETAIL
+                if xunit_net:
+                    xunit_net, outcome = False, _PASSED
+            else:
+                case_detail = detail.freeze(outcome)
+                xunit_net, outcome, detail = False, _PASSED, None
             attempts = 1
-            previous = self._previous
             if previous is not None:
                 if previous[1] == case_name and previous[0] == classname:
                     attempts = previous[7] + 1
                 else:
-                    self._ready.append(previous)
+                    ready.append(previous)
             # A plain tuple in CaseRecord's field order: built a million times per run, and a tuple
             # display is several times cheaper than a NamedTuple constructor call.
-            self._previous = (  # type: ignore[assignment]
+            previous = (  # type: ignore[assignment]
                 classname,
                 case_name,
                 attrs.get("file"),
                 int(raw_line) if raw_line and raw_line.isdigit() else None,
                 seconds if seconds >= 0 else 0.0,
-                self._outcome,
-                detail,
+                case_outcome,
+                case_detail,
                 attempts,
             )
-        elif self._detail is not None and self._detail.capture_tag is not None:
-            self._detail.end(name.rpartition(":")[2])
+        elif detail is not None and detail.capture_tag is not None:
+            detail.end(name.rpartition(":")[2])
 
-    def _note_suite(self, attrs: dict[str, str]) -> None:
-        if attrs.get("name") == "pytest":
-            self.scan.pytest_output = True
-        self.scan.seconds += _seconds(attrs.get("time"))
-        started = _timestamp(attrs.get("timestamp") or attrs.get("run-date"), attrs.get("run-time"))
-        if started is not None and (self.scan.started_at is None or started < self.scan.started_at):
-            self.scan.started_at = started
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    return take
+
+
+def _note_suite(scan: FileScan, attrs: dict[str, str]) -> None:
+    if attrs.get("name") == "pytest":
+        scan.pytest_output = True
+    scan.seconds += _seconds(attrs.get("time"))
+    started = _timestamp(attrs.get("timestamp") or attrs.get("run-date"), attrs.get("run-time"))
+    if started is not None and (scan.started_at is None or started < scan.started_at):
+        scan.started_at = started
 
 
 def _timestamp(stamp: str | None, clock: str | None) -> datetime | None:
