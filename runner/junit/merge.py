@@ -113,6 +113,7 @@ def merge_files(
         try:
             tally_file(path, resolver, scan, tally, seen, plan, max_failures - len(failures))
         except JUnitReadError as error:
+            seen.difference_update(tally.added)
             summaries.append(FileSummary(str(path), index, Counts(), SuiteTiming(None, 0.0), str(error)))
             problems.add(ProblemKind.UNREADABLE_FILE, path.name, str(error))
             continue
@@ -121,9 +122,8 @@ def merge_files(
         problems.count_only(ProblemKind.DUPLICATE_TEST, tally.duplicates_count - len(tally.duplicates))
         if plan is not None:
             _compare_with_plan(plan, tally, path.name, problems)
-        seen |= tally.seen
-        for nodeid, seconds in (tally.durations or {}).items():
-            durations[nodeid] = max(seconds, durations.get(nodeid, 0.0))
+        if tally.durations:
+            _keep_longest(durations, tally.durations)
         totals += tally.counts
         failures.extend(tally.failures)
         failures_seen += tally.failures_seen
@@ -174,9 +174,18 @@ def _shard_total(plans: dict[int, ShardPlan], expected: int | None, problems: _P
     return max(totals) if totals else None
 
 
+def _keep_longest(durations: dict[str, float], file_durations: dict[str, float]) -> None:
+    """Fold one file's durations into the run's: a test in several files keeps its longest time.
+    Why not a loop over the file: tests are rarely in two files, so `update` (in C) does nearly all."""
+    for nodeid in file_durations.keys() & durations.keys():
+        file_durations[nodeid] = max(file_durations[nodeid], durations[nodeid])
+    durations.update(file_durations)
+
+
 def _compare_with_plan(plan: ShardPlan, tally: FileTally, source: str, problems: _Problems) -> None:
+    reported = set(tally.added)
     for nodeid in plan.nodeids:
-        if hash(nodeid) not in tally.seen:
+        if hash(nodeid) not in reported:
             problems.add(
                 ProblemKind.MISSING_TEST, nodeid, f"planned for shard {plan.index}, absent from {source}"
             )

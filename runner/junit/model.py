@@ -19,9 +19,10 @@ class Outcome(Enum):
         return self in (Outcome.FAILED, Outcome.ERROR)
 
 
-@dataclass(frozen=True)
-class CaseDetail:
-    """What a testcase says beyond its outcome; only testcases with child elements carry one."""
+class CaseDetail(NamedTuple):
+    """What a testcase says beyond its outcome; only testcases with child elements carry one.
+    A NamedTuple for the reason CaseRecord is one: built for every skip and failure, it constructs
+    about four times faster than a frozen dataclass, and is just as immutable."""
 
     message: str = ""
     text: str = ""

@@ -152,7 +152,7 @@ def _install_reader(
         if case is not None:
             if detail is None:
                 detail = DetailReader(parser)
-            outcome = detail.child(name, attrs, outcome, xunit_net=xunit_net)
+            outcome = detail.child(name, attrs, outcome, xunit_net)
         elif name == "test" and "result" in attrs:
             case, xunit_net, detail = attrs, True, None
             outcome = _XUNIT_NET_RESULTS.get(attrs["result"], Outcome.ERROR)
@@ -212,7 +212,7 @@ def _install_reader(
                 attempts,
             )
         elif detail is not None and detail.capture_tag is not None:
-            detail.end(name.rpartition(":")[2])
+            detail.end(name.rpartition(":")[2] if ":" in name else name)
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end

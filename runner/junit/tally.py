@@ -7,7 +7,8 @@ The per-testcase work is the hot path of the whole report, so it is done a chunk
 time: node ids come from one comprehension, their hashes from `map`, and the duplicate check is
 set algebra in C for the common chunk that repeats nothing (a chunk that does is re-checked one
 record at a time, so the problems keep their order). Only records that are not a plain single pass
-get a second look in Python.
+get a second look in Python. One set holds the run's identities; a file's own are a list of what it
+added, four times smaller than a set of them and enough to take an unreadable file back out.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from runner.junit.location import locate
-from runner.junit.model import CaseRecord, Counts, FailureDetail, Outcome
+from runner.junit.model import NO_DETAIL, CaseRecord, Counts, FailureDetail, Outcome
 from runner.junit.nodeid import NodeIdResolver
 from runner.junit.parser import FileScan, iter_case_batches
 from runner.junit.plans import ShardPlan
@@ -32,7 +33,9 @@ class FileTally:
     """One file's share, folded into the run only once the whole file has been read."""
 
     counts: Counts = field(default_factory=Counts)
-    seen: set[int] = field(default_factory=set)
+    # Identities this file added to the run's set (in file order): what the plan check reads, and
+    # what comes back out of the set if the file turns out unreadable half-way.
+    added: list[int] = field(default_factory=list)
     durations: dict[str, float] | None = None
     failures: list[FailureDetail] = field(default_factory=list)
     failures_seen: int = 0
@@ -49,11 +52,12 @@ def tally_file(
     resolver: NodeIdResolver,
     scan: FileScan,
     tally: FileTally,
-    seen_before: set[int],
+    seen: set[int],
     plan: ShardPlan | None,
     failure_room: int,
 ) -> None:
-    """Fill `tally` from `path`; raises JUnitReadError (with `tally` half-filled) on a bad file."""
+    """Fill `tally` from `path`, adding new identities to `seen` (the run's, listed in `tally.added`);
+    raises JUnitReadError on a bad file, after which the caller takes `tally.added` back out."""
     durations = tally.durations
     planned = {hash(nodeid) for nodeid in plan.nodeids} if plan is not None else None
     cases = failed = errors = skipped = flaky = 0
@@ -61,14 +65,24 @@ def tally_file(
         cases += len(batch)
         nodeids = resolver.resolve_all(batch, scan.pytest_output)
         keys = list(map(hash, nodeids))
-        _note_identities(keys, nodeids, tally, seen_before)
-        if planned is not None and not planned.issuperset(keys):
+        fresh = set(keys)
+        if len(fresh) == len(keys) and fresh.isdisjoint(seen):
+            # No test of this chunk was seen before: no duplicate, and no duration to add up.
+            seen.update(fresh)
+            tally.added += keys
+            if durations is not None:
+                durations.update(zip(nodeids, [0.0 + record[4] for record in batch], strict=True))
+        else:
+            _note_one_by_one(batch, nodeids, keys, tally, seen)
+        if planned is not None and not planned.issuperset(fresh):
             _note_unplanned(keys, nodeids, tally, planned)
-        if durations is not None:
-            get = durations.get
-            for nodeid, record in zip(nodeids, batch, strict=True):
-                durations[nodeid] = get(nodeid, 0.0) + record[4]
-        for record, nodeid in zip(batch, nodeids, strict=True):
+        # Most records are a plain single pass; only the others are looked at one by one.
+        for index in [
+            index
+            for index, record in enumerate(batch)
+            if record[5] is not _PASSED or record[7] != 1 or record[6] is not NO_DETAIL
+        ]:
+            record = batch[index]
             outcome = record[5]
             if outcome is _PASSED:
                 if record[7] > 1 or record[6].flaky_attempts:
@@ -83,23 +97,24 @@ def tally_file(
                 errors += 1
             tally.failures_seen += 1
             if len(tally.failures) < failure_room:
-                tally.failures.append(_failure(record, nodeid, path.name))
+                tally.failures.append(_failure(record, nodeids[index], path.name))
     tally.counts = Counts(cases - failed - errors - skipped, failed, errors, skipped, flaky)
 
 
-def _note_identities(keys: list[int], nodeids: list[str], tally: FileTally, seen_before: set[int]) -> None:
-    seen = tally.seen
-    fresh = set(keys)
-    if len(fresh) == len(keys) and fresh.isdisjoint(seen) and fresh.isdisjoint(seen_before):
-        seen.update(fresh)
-        return
-    for key, nodeid in zip(keys, nodeids, strict=True):
-        if key in seen or key in seen_before:
+def _note_one_by_one(
+    batch: list[CaseRecord], nodeids: list[str], keys: list[int], tally: FileTally, seen: set[int]
+) -> None:
+    durations = tally.durations
+    for record, nodeid, key in zip(batch, nodeids, keys, strict=True):
+        if key in seen:
             tally.duplicates_count += 1
             if len(tally.duplicates) < MAX_NAMES_KEPT:
                 tally.duplicates.append(nodeid)
         else:
             seen.add(key)
+            tally.added.append(key)
+        if durations is not None:
+            durations[nodeid] = durations.get(nodeid, 0.0) + record[4]
 
 
 def _note_unplanned(keys: list[int], nodeids: list[str], tally: FileTally, planned: set[int]) -> None:
