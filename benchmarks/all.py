@@ -219,14 +219,18 @@ def goals(result: dict[str, Any]) -> dict[str, bool]:
         ),
         "sharding_never_worse_than_pytest_split": all(row["never_worse"] for row in sharding.values()),
     }
-    # issue 3: wait/true latency within 1.1x + 50 ms, at most 1/5 the calls of 500 ms polling; per
-    # latency profile, as the benchmark reports it (one call is the floor: it cannot be 1/5 of 2.6).
+    # issue 3: wait/true latency within 1.1x + 50 ms and at most 1/5 the calls of 500 ms polling, on
+    # the headline (wide) latency distribution; on each narrow profile the latency bound holds too,
+    # and the calls are at most 1/5 or the floor (one call), whichever is higher, as polling.py prints.
+    headline = polling["mixed_median_2s_wide"]["goal_met_by_wait_for"]
+    met["polling_within_1_1x_plus_50ms"] = headline["ratio_within_1_1x_plus_50ms"]
+    met["polling_at_most_one_fifth_the_calls"] = headline["calls_at_most_one_fifth"]
     for profile, row in sorted(polling.items()):
         met[f"polling_{profile}_within_1_1x_plus_50ms"] = row["goal_met_by_wait_for"][
             "ratio_within_1_1x_plus_50ms"
         ]
-        met[f"polling_{profile}_at_most_one_fifth_the_calls"] = row["goal_met_by_wait_for"][
-            "calls_at_most_one_fifth"
+        met[f"polling_{profile}_calls_at_most_one_fifth_or_the_floor"] = row["goal_met_by_wait_for"][
+            "calls_at_most_one_fifth_or_the_floor"
         ]
     met.update(
         {
@@ -254,7 +258,8 @@ def table_rows(result: dict[str, Any]) -> list[tuple[str, str]]:
             (
                 f"polling {profile}",
                 f"wait_for p95 ratio {ours['p95_ratio']}, "
-                f"calls vs 500 ms polling {ours['calls_vs_poll_500ms']}",
+                f"calls vs 500 ms polling {ours['calls_vs_poll_500ms']} "
+                f"(floor {row['floor_calls_vs_poll_500ms']['any_strategy']})",
             )
         )
     junit = result["junit"]

@@ -10,6 +10,10 @@ costs a round trip. Strategies, each run on the same latencies:
   - sleep_5s:   sleep 5 s, probe, repeat.
 Reported per latency profile: mean and p95 of wait / true latency, the share of waits within
 1.1 x latency + 50 ms, and API calls while waiting (the one delete after a hit is the same for all).
+The headline profile is `mixed` (one wide distribution, 0.4 s to 10 s between its 5th and 95th
+percentiles, as a suite's event paths are); the narrow ones show each regime. One call is the floor
+for any strategy, so where 500 ms polling itself needs under 5 calls (events within ~2 s), "1/5 the
+calls" is out of reach by arithmetic; `floor_calls_vs_poll_500ms` prints that bound beside ours.
 The last line is one JSON object.
 
     python benchmarks/polling.py [--events 2000] [--rtt-ms 20]
@@ -28,6 +32,7 @@ from runner.testing.events import EventCapture
 from runner.testing.polling import Clock, eventually
 
 PROFILES = {  # name: (median seconds, lognormal sigma)
+    "mixed_median_2s_wide": (2.0, 1.0),
     "fast_median_0.5s": (0.5, 0.6),
     "typical_median_2s": (2.0, 0.7),
     "slow_median_8s": (8.0, 0.5),
@@ -159,7 +164,7 @@ def main() -> None:
 
     result: dict[str, Any] = {}
     header = ("profile", "strategy", "mean ratio", "p95 ratio", "within 1.1x+50ms", "calls")
-    print("{:<20}{:<12}{:>11}{:>11}{:>18}{:>8}".format(*header))
+    print("{:<22}{:<12}{:>11}{:>11}{:>18}{:>8}".format(*header))
     for profile, (median, sigma) in PROFILES.items():
         rng = random.Random(args.seed)
         latencies = [min(50.0, median * rng.lognormvariate(0, sigma)) for _ in range(args.events)]
@@ -180,16 +185,19 @@ def main() -> None:
             }
             row = rows[name]
             print(
-                f"{profile:<20}{name:<12}{row['mean_ratio']:>11}{row['p95_ratio']:>11}"
+                f"{profile:<22}{name:<12}{row['mean_ratio']:>11}{row['p95_ratio']:>11}"
                 f"{row['within_1_1x_plus_50ms']:>18}{row['mean_calls']:>8}"
             )
         polling_calls = rows["poll_500ms"]["mean_calls"]
         for name in ("wait_for", "eventually"):
             rows[name]["calls_vs_poll_500ms"] = round(rows[name]["mean_calls"] / polling_calls, 3)
         ours = rows["wait_for"]
+        floor = round(1 / polling_calls, 3)
+        rows["floor_calls_vs_poll_500ms"] = {"any_strategy": floor}
         rows["goal_met_by_wait_for"] = {
             "ratio_within_1_1x_plus_50ms": ours["within_1_1x_plus_50ms"] == 1.0,
             "calls_at_most_one_fifth": ours["calls_vs_poll_500ms"] <= 0.2,
+            "calls_at_most_one_fifth_or_the_floor": ours["calls_vs_poll_500ms"] <= max(0.2, floor),
         }
         result[profile] = rows
     print(json.dumps(result, sort_keys=True))

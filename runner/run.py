@@ -57,8 +57,10 @@ class LocalRun:
             raise ConfigError(f"--port must be between 0 and 65535, got {args.port}")
         if args.local and not (args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")):
             from runner.local import LocalEndpoint
+            from runner.local.delivery import DeliveryLatency
 
-            endpoint = LocalEndpoint.start(port=args.port)
+            latency = DeliveryLatency.parse(args.delivery_latency)
+            endpoint = LocalEndpoint.start(port=args.port, delivery_latency=latency)
             print(f"Local AWS endpoint on {endpoint.url}")
             os.environ.update(endpoint.env())
             try:

@@ -36,6 +36,17 @@ def add_target_options(parser: argparse.ArgumentParser, local_help: str) -> None
     )
 
 
+def add_delivery_latency_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--delivery-latency",
+        choices=("aws", "none"),
+        default="aws",
+        help="how long the embedded endpoint's asynchronous hops (EventBridge, SNS, DynamoDB streams, "
+        "S3 notifications) take: `aws` delays each like AWS does, so tests that do not poll fail "
+        "here too; `none` delivers at once (default: aws)",
+    )
+
+
 def target_from_args(args: argparse.Namespace) -> AwsTarget:
     """`--local` without a URL means the endpoint `serverless-pr-test local` serves on port 4566."""
     from runner.aws import AwsTarget

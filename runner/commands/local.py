@@ -7,6 +7,8 @@ import shlex
 import signal
 import threading
 
+from runner.commands.common import add_delivery_latency_option
+
 HELP = "run the embedded local AWS endpoint (moto) in the foreground and print the env to export"
 
 
@@ -17,6 +19,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--region", default="us-east-1", help="region the endpoint claims (default us-east-1)"
     )
+    add_delivery_latency_option(parser)
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -25,7 +28,10 @@ def execute(args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:
         raise ConfigError(f"--port must be between 0 and 65535, got {args.port}")
-    endpoint = LocalEndpoint.start(port=args.port, region=args.region)
+    from runner.local.delivery import DeliveryLatency
+
+    latency = DeliveryLatency.parse(args.delivery_latency)
+    endpoint = LocalEndpoint.start(port=args.port, region=args.region, delivery_latency=latency)
     stop = threading.Event()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signal_number, lambda *_: stop.set())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from runner.commands.common import add_naming_options, add_target_options
+from runner.commands.common import add_delivery_latency_option, add_naming_options, add_target_options
 
 HELP = "deploy, run the app's tests, and destroy, all on this machine (--local: no AWS account needed)"
 
@@ -18,6 +18,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         local_help="start an embedded local AWS endpoint for this run (or use --endpoint-url's)",
     )
     parser.add_argument("--port", type=int, default=0, help="embedded endpoint port (default: any free port)")
+    add_delivery_latency_option(parser)
     parser.add_argument(
         "--tests", default="tests", help="test path inside the app directory (default: tests)"
     )

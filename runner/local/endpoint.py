@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from runner.errors import PortInUseError
+from runner.local.delivery import DeliveryLatency, set_delays
 
 DEFAULT_REGION = "us-east-1"
 # moto accepts any credentials; these are the documented dummy pair so nothing real is ever used.
@@ -47,9 +48,15 @@ class LocalEndpoint:
         }
 
     @classmethod
-    def start(cls, port: int = 0, region: str = DEFAULT_REGION) -> LocalEndpoint:
+    def start(
+        cls,
+        port: int = 0,
+        region: str = DEFAULT_REGION,
+        delivery_latency: DeliveryLatency = DeliveryLatency.NONE,
+    ) -> LocalEndpoint:
         """Bind 127.0.0.1:`port` (0 = any free port) in this thread, so a taken port fails here
-        with a clear error instead of hanging a server thread."""
+        with a clear error instead of hanging a server thread. `delivery_latency` applies to every
+        endpoint in this process (the moto patches are process-wide)."""
         # Imported here: moto is heavy and only the local commands need it.
         from moto.moto_server.werkzeug_app import (
             DomainDispatcherApplication,
@@ -62,6 +69,7 @@ class LocalEndpoint:
 
         _point_moto_at(port)
         apply_all()
+        set_delays(delivery_latency.value)
         application = DomainDispatcherApplication(create_backend_app)
         # Bind the socket ourselves: werkzeug answers a taken port with sys.exit().
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -21,4 +21,7 @@ def apply_all() -> None:
         from runner.local.lambda_host import install_lambda_host
 
         install_lambda_host()
+        from runner.local import delivery_hops
+
+        delivery_hops.install()  # after the host: it wraps the host's patches too
         _applied = True

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import threading
 import time
 
 import pytest
 
 from runner.local.lambda_host.function_spec import FunctionSpec
-from runner.local.lambda_host.pool import MAX_IDLE, EnvironmentPool, FunctionThrottled
+from runner.local.lambda_host import pool as pool_module
+from runner.local.lambda_host.pool import MAX_IDLE, EnvironmentPool, FunctionThrottled, Lease
 
 _pids = itertools.count(1000)
 
@@ -142,3 +144,36 @@ def test_stopping_one_endpoint_kills_only_its_workers(
     assert pool.stop(endpoint_port=9999) == 0
     assert pool.stop(endpoint_port=4566) == 1
     assert started[0].killed
+
+
+def test_past_the_scale_out_limit_a_call_waits_for_a_busy_environment_instead_of_starting_one(
+    pool: EnvironmentPool, started: list[StandInEnvironment], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pool_module, "SCALE_OUT_WAIT_S", 60.0)
+    spec = _spec()
+    leases = [pool.acquire(spec, 4566) for _ in range(pool_module.SCALE_OUT_LIMIT)]
+    waited: list[Lease] = []
+    waiter = threading.Thread(target=lambda: waited.append(pool.acquire(spec, 4566)))
+    waiter.start()
+    waiter.join(timeout=0.2)
+    assert waiter.is_alive(), "the call should wait while every environment is busy"
+
+    pool.release(leases[0].environment, reusable=True, current=spec)
+    waiter.join(timeout=10)
+
+    assert not waiter.is_alive()
+    assert waited[0].environment is leases[0].environment
+    assert not waited[0].cold
+    assert len(started) == pool_module.SCALE_OUT_LIMIT
+
+
+def test_when_no_environment_frees_up_in_time_another_one_starts(
+    pool: EnvironmentPool, started: list[StandInEnvironment], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pool_module, "SCALE_OUT_WAIT_S", 0.01)
+    spec = _spec()
+    for _ in range(pool_module.SCALE_OUT_LIMIT):
+        pool.acquire(spec, 4566)
+
+    assert pool.acquire(spec, 4566).cold
+    assert len(started) == pool_module.SCALE_OUT_LIMIT + 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -17,6 +18,12 @@ IDLE_SECONDS = 300.0
 # A test suite creates many functions; beyond this many idle workers, the least recently used go
 # (their next call is a cold start, as after AWS recycles an environment).
 MAX_IDLE = 16
+# AWS starts a new environment for every concurrent request. Locally each start is a Python process
+# competing for the same few cores (~0.3 s of CPU), so past this many environments of one function a
+# request first waits a moment for a busy one to free up (warm calls take milliseconds), and starts
+# another only if none does.
+SCALE_OUT_LIMIT = max(2, os.cpu_count() or 2)
+SCALE_OUT_WAIT_S = 1.0
 
 
 class FunctionThrottled(Exception):
@@ -40,6 +47,7 @@ class EnvironmentPool:
     def __init__(self, start: Callable[[FunctionSpec], ExecutionEnvironment]) -> None:
         self._start = start
         self._lock = threading.Lock()
+        self._released = threading.Condition(self._lock)
         self._idle: dict[FunctionKey, list[ExecutionEnvironment]] = {}
         self._busy: set[ExecutionEnvironment] = set()
         self._starting: dict[FunctionKey, int] = {}
@@ -51,6 +59,9 @@ class EnvironmentPool:
             limit = spec.reserved_concurrency
             if limit is not None and self._in_use(spec.key) >= limit:
                 raise FunctionThrottled(spec.name)
+            self._wait_for_release(spec.key)
+            if limit is not None and not self._idle.get(spec.key) and self._in_use(spec.key) >= limit:
+                raise FunctionThrottled(spec.name)  # others took the free slots while this one waited
             idle = self._idle.setdefault(spec.key, [])
             warm: ExecutionEnvironment | None = None
             while idle:
@@ -89,6 +100,7 @@ class EnvironmentPool:
             if keep:
                 self._idle.setdefault(environment.spec.key, []).append(environment)
                 evicted = self._over_capacity()
+            self._released.notify_all()
         if not keep:
             evicted.append(environment)
         _kill_all(evicted)
@@ -99,6 +111,16 @@ class EnvironmentPool:
             keys = [key for key in self._idle if key[:3] == (account_id, region, function_name)]
             idle = [environment for key in keys for environment in self._idle.pop(key)]
         _kill_all(idle)
+
+    def _wait_for_release(self, key: FunctionKey) -> None:
+        """Called holding the lock; returns when an idle environment exists, the function is below
+        SCALE_OUT_LIMIT, or SCALE_OUT_WAIT_S has passed."""
+        deadline = time.monotonic() + SCALE_OUT_WAIT_S
+        while not self._idle.get(key) and self._in_use(key) >= SCALE_OUT_LIMIT:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            self._released.wait(remaining)
 
     def busy_count(self, key: FunctionKey) -> int:
         with self._lock:

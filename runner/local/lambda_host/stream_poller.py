@@ -12,6 +12,7 @@ import logging
 import threading
 from typing import Any
 
+from runner.local.delivery import current_delays
 from runner.local.lambda_host import service
 from runner.local.lambda_host.batch_response import failed_item_ids
 from runner.local.lambda_host.endpoints import endpoint_serving
@@ -49,6 +50,18 @@ def stream_record(item: Any, mapping: Any, region: str) -> dict[str, Any]:
     }
 
 
+def _due(items: list[Any], delay: float) -> tuple[list[Any], float]:
+    """The leading records at least `delay` old, and the seconds until the next one is (0: none left)."""
+    if delay <= 0 or not items:
+        return items, 0.0
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)  # moto stamps records with naive UTC
+    for index, item in enumerate(items):
+        age = (now - item.record["dynamodb"]["ApproximateCreationDateTime"]).total_seconds()
+        if age < delay:
+            return items[:index], delay - age
+    return items, 0.0
+
+
 class StreamPoller:
     """Serves one mapping on a daemon thread until the mapping is deleted or `stopping` is set."""
 
@@ -74,9 +87,10 @@ class StreamPoller:
             if self._lambda.get_event_source_mapping(self._mapping.uuid) is not self._mapping:
                 return
             pending = self._pending() if self._mapping.enabled and endpoint_serving() else []
+            pending, not_yet = _due(pending, current_delays().dynamodb_stream)
             if not pending:
                 with _new_records:
-                    _new_records.wait(_IDLE_WAIT_S)
+                    _new_records.wait(min(not_yet, _IDLE_WAIT_S) if not_yet else _IDLE_WAIT_S)
                 continue
             try:
                 self._deliver(pending)
