@@ -170,49 +170,52 @@ def _install_reader(
             if name in ("testsuite", "assembly") or name.endswith((":testsuite", ":assembly")):
                 suite_depth -= 1
             return
-        if name == "testcase" or (xunit_net and name == "test"):
-            # The hot path of the whole report (once per testcase): kept inline on purpose.
-            case = None
+        if detail is None and not xunit_net:
+            # `</testcase>` of a testcase without children (a child would have made `detail`): a
+            # plain pass, the hot path of the whole report; everything from here on is inline.
+            classname, case_name = attrs.get("classname") or attrs.get("class", ""), attrs.get("name", "")
+            case_outcome, case_detail = _PASSED, NO_DETAIL
+        elif name == "testcase" or (xunit_net and name == "test"):
             if xunit_net:
                 classname, case_name = attrs.get("type", ""), attrs.get("method") or attrs.get("name", "")
             else:
                 classname, case_name = attrs.get("classname") or attrs.get("class", ""), attrs.get("name", "")
-            seconds = 0.0
-            if read_seconds:
-                raw_time = attrs.get("time")
-                try:
-                    seconds = float(raw_time) if raw_time else 0.0
-                except ValueError:
-                    seconds = _seconds(raw_time)
-            raw_line = attrs.get("line")
             case_outcome = outcome
-            if detail is None:
-                case_detail = NO_DETAIL
-                if xunit_net:
-                    xunit_net, outcome = False, _PASSED
+            case_detail = NO_DETAIL if detail is None else detail.freeze(outcome)
+            xunit_net, outcome, detail = False, _PASSED, None
+        else:
+            if detail is not None and detail.capture_tag is not None:
+                detail.end(name.rpartition(":")[2] if ":" in name else name)
+            return
+        case = None
+        seconds = 0.0
+        if read_seconds:
+            raw_time = attrs.get("time")
+            try:
+                seconds = float(raw_time) if raw_time else 0.0
+            except ValueError:
+                seconds = _seconds(raw_time)
+            if not seconds >= 0:  # negative or NaN
+                seconds = 0.0
+        raw_line = attrs.get("line")
+        attempts = 1
+        if previous is not None:
+            if previous[1] == case_name and previous[0] == classname:
+                attempts = previous[7] + 1
             else:
-                case_detail = detail.freeze(outcome)
-                xunit_net, outcome, detail = False, _PASSED, None
-            attempts = 1
-            if previous is not None:
-                if previous[1] == case_name and previous[0] == classname:
-                    attempts = previous[7] + 1
-                else:
-                    ready.append(previous)
-            # A plain tuple in CaseRecord's field order: built a million times per run, and a tuple
-            # display is several times cheaper than a NamedTuple constructor call.
-            previous = (  # type: ignore[assignment]
-                classname,
-                case_name,
-                attrs.get("file"),
-                int(raw_line) if raw_line and raw_line.isdigit() else None,
-                seconds if seconds >= 0 else 0.0,
-                case_outcome,
-                case_detail,
-                attempts,
-            )
-        elif detail is not None and detail.capture_tag is not None:
-            detail.end(name.rpartition(":")[2] if ":" in name else name)
+                ready.append(previous)
+        # A plain tuple in CaseRecord's field order: built a million times per run, and a tuple
+        # display is several times cheaper than a NamedTuple constructor call.
+        previous = (  # type: ignore[assignment]
+            classname,
+            case_name,
+            attrs.get("file"),
+            int(raw_line) if raw_line and raw_line.isdigit() else None,
+            seconds,
+            case_outcome,
+            case_detail,
+            attempts,
+        )
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
