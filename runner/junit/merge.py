@@ -181,8 +181,8 @@ def _shard_total(plans: dict[int, ShardPlan], expected: int | None, problems: _P
 def _cyclic_gc_paused() -> Iterator[None]:
     """Why: reading a file allocates millions of short-lived, acyclic objects (attribute dicts,
     records), so the cycle collector runs hundreds of times and finds nothing, while each full pass
-    walks every entry of the run's identity set: about a tenth of the merge. Reference counting
-    still frees all of it; the collector resumes (and catches up) between files."""
+    walks every entry of the run's identity set. Reference counting still frees all of it; the
+    collector resumes (and catches up) between files."""
     enabled = gc.isenabled()
     gc.disable()
     try:

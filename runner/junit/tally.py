@@ -8,7 +8,7 @@ time: node ids come from one comprehension, their hashes from `map`, and the dup
 set algebra in C for the common chunk that repeats nothing (a chunk that does is re-checked one
 record at a time, so the problems keep their order). Only records that are not a plain single pass
 get a second look in Python. One set holds the run's identities; a file's own are a list of what it
-added, four times smaller than a set of them and enough to take an unreadable file back out.
+added, several times smaller than a set of them and enough to take an unreadable file back out.
 """
 
 from __future__ import annotations
