@@ -107,30 +107,32 @@ def merge_files(
     failures_seen = 0
     totals = Counts()
     summaries: list[FileSummary] = []
-    for path in xml_files:
-        index = shard_index_of(path)
-        plan = plans.get(index) if index is not None else None
-        scan = FileScan()
-        tally = FileTally(durations={} if collect_durations else None)
-        try:
-            with _cyclic_gc_paused():
+    with _cyclic_gc_paused():
+        for path in xml_files:
+            index = shard_index_of(path)
+            plan = plans.get(index) if index is not None else None
+            scan = FileScan()
+            tally = FileTally(durations={} if collect_durations else None)
+            try:
                 tally_file(path, resolver, scan, tally, seen, plan, max_failures - len(failures))
-        except JUnitReadError as error:
-            seen.difference_update(tally.added)
-            summaries.append(FileSummary(str(path), index, Counts(), SuiteTiming(None, 0.0), str(error)))
-            problems.add(ProblemKind.UNREADABLE_FILE, path.name, str(error))
-            continue
-        for nodeid in tally.duplicates:
-            problems.add(ProblemKind.DUPLICATE_TEST, nodeid, f"reported again in {path.name}")
-        problems.count_only(ProblemKind.DUPLICATE_TEST, tally.duplicates_count - len(tally.duplicates))
-        if plan is not None:
-            _compare_with_plan(plan, tally, path.name, problems)
-        if tally.durations:
-            _keep_longest(durations, tally.durations)
-        totals += tally.counts
-        failures.extend(tally.failures)
-        failures_seen += tally.failures_seen
-        summaries.append(FileSummary(str(path), index, tally.counts, scan.timing))
+            except JUnitReadError as error:
+                seen.difference_update(tally.added)
+                summaries.append(FileSummary(str(path), index, Counts(), SuiteTiming(None, 0.0), str(error)))
+                problems.add(ProblemKind.UNREADABLE_FILE, path.name, str(error))
+                continue
+            for nodeid in tally.duplicates:
+                problems.add(ProblemKind.DUPLICATE_TEST, nodeid, f"reported again in {path.name}")
+            problems.count_only(ProblemKind.DUPLICATE_TEST, tally.duplicates_count - len(tally.duplicates))
+            if plan is not None:
+                _compare_with_plan(plan, tally, path.name, problems)
+            if tally.durations:
+                _keep_longest(durations, tally.durations)
+            totals += tally.counts
+            failures.extend(tally.failures)
+            failures_seen += tally.failures_seen
+            summaries.append(FileSummary(str(path), index, tally.counts, scan.timing))
+        # Freed before the collector resumes, or its first pass would walk the whole set.
+        del seen
     _check_shards_present(shard_total, summaries, plans, problems)
     return MergedResults(
         counts=totals,
@@ -180,9 +182,9 @@ def _shard_total(plans: dict[int, ShardPlan], expected: int | None, problems: _P
 @contextmanager
 def _cyclic_gc_paused() -> Iterator[None]:
     """Why: reading a file allocates millions of short-lived, acyclic objects (attribute dicts,
-    records), so the cycle collector runs hundreds of times and finds nothing, while each full pass
-    walks every entry of the run's identity set. Reference counting still frees all of it; the
-    collector resumes (and catches up) between files."""
+    records), so the cycle collector runs hundreds of times and finds nothing, while each pass that
+    includes the run's identity set walks every entry of it. Reference counting still frees all of
+    it; the collector resumes when the merge is done."""
     enabled = gc.isenabled()
     gc.disable()
     try:
