@@ -8,9 +8,11 @@ import os
 import textwrap
 import uuid
 import zipfile
+from collections.abc import Iterator
 from typing import Any
 
 import boto3
+import pytest
 
 from runner.local import LocalEndpoint
 from runner.local.lambda_host import worker_pids
@@ -86,6 +88,14 @@ def invoke_json(endpoint: LocalEndpoint, function_name: str, event: Any = None, 
     )
     response["Body"] = json.loads(response["Payload"].read() or b"null")
     return response
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[LocalEndpoint]:
+    """One endpoint per test module (import this fixture into the module), its workers checked gone."""
+    local = LocalEndpoint.start()
+    yield local
+    stop_and_check_workers(local)
 
 
 def stop_and_check_workers(endpoint: LocalEndpoint) -> None:

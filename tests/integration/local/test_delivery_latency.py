@@ -13,17 +13,10 @@ from runner.local import LocalEndpoint
 from runner.local.delivery import DeliveryLatency, HopDelays, set_delays
 from runner.testing.polling import eventually
 
-from .lambda_testkit import client, stop_and_check_workers, unique
+from .lambda_testkit import client, unique
 
 # Long enough that "not there yet" cannot be a slow machine's accident.
 HOP_SECONDS = 3.0
-
-
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[LocalEndpoint]:
-    local = LocalEndpoint.start()
-    yield local
-    stop_and_check_workers(local)
 
 
 @pytest.fixture
@@ -38,6 +31,15 @@ def _queue(endpoint: LocalEndpoint) -> tuple[str, str]:
     url = sqs.create_queue(QueueName=unique("hop"))["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     return url, arn
+
+
+def _rule_to(endpoint: LocalEndpoint, queue_arn: str) -> str:
+    """A rule on the default bus sending events whose source is the rule's name to the queue."""
+    events = client(endpoint, "events")
+    rule = unique("rule")
+    events.put_rule(Name=rule, EventPattern=json.dumps({"source": [rule]}))
+    events.put_targets(Rule=rule, Targets=[{"Id": "queue", "Arn": queue_arn}])
+    return rule
 
 
 def _bodies(endpoint: LocalEndpoint, url: str, wait_seconds: int, marker: str) -> list[str]:
@@ -66,10 +68,7 @@ def test_an_eventbridge_rule_delivers_to_its_queue_after_the_hop_delay(
     endpoint: LocalEndpoint, slow_hops: None
 ) -> None:
     url, arn = _queue(endpoint)
-    events = client(endpoint, "events")
-    rule = unique("rule")
-    events.put_rule(Name=rule, EventPattern=json.dumps({"source": [rule]}))
-    events.put_targets(Rule=rule, Targets=[{"Id": "queue", "Arn": arn}])
+    events, rule = client(endpoint, "events"), _rule_to(endpoint, arn)
     entry = {"Source": rule, "DetailType": "Delayed", "Detail": json.dumps({"marker": rule})}
 
     _assert_delayed(endpoint, url, rule, lambda: events.put_events(Entries=[entry]))
@@ -107,10 +106,7 @@ def test_an_s3_notification_reaches_its_queue_after_the_hop_delay(
 
 def test_without_a_latency_the_event_is_in_the_queue_when_put_events_returns(endpoint: LocalEndpoint) -> None:
     url, arn = _queue(endpoint)
-    events = client(endpoint, "events")
-    rule = unique("rule")
-    events.put_rule(Name=rule, EventPattern=json.dumps({"source": [rule]}))
-    events.put_targets(Rule=rule, Targets=[{"Id": "queue", "Arn": arn}])
+    events, rule = client(endpoint, "events"), _rule_to(endpoint, arn)
 
     events.put_events(Entries=[{"Source": rule, "DetailType": "Now", "Detail": "{}"}])
 

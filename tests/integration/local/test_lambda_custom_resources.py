@@ -16,7 +16,7 @@ import pytest
 from runner.local import LocalEndpoint
 from runner.testing.polling import eventually
 
-from .lambda_testkit import LAMBDA_TRUST, client, stop_and_check_workers, unique
+from .lambda_testkit import LAMBDA_TRUST, client, unique
 
 # Inline code, as CDK and hand-written templates ship small handlers; it answers CloudFormation by
 # PUTting to ResponseURL with urllib, like CDK's own Python handlers.
@@ -108,13 +108,6 @@ def _template(
         del template["Resources"]["GreetingParameter"]
         del template["Outputs"]
     return json.dumps(template)
-
-
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[LocalEndpoint]:
-    local = LocalEndpoint.start()
-    yield local
-    stop_and_check_workers(local)
 
 
 def _requests(s3: Any, bucket: str) -> dict[str, list[dict[str, Any]]]:

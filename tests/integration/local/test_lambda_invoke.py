@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
@@ -102,13 +101,6 @@ def handler(event, context):
     calls += 1
     return {"calls": calls, "pid": started_in_pid}
 """
-
-
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[LocalEndpoint]:
-    local = LocalEndpoint.start()
-    yield local
-    stop_and_check_workers(local)
 
 
 def test_invoke_returns_the_handler_value_with_its_environment_and_context(endpoint: LocalEndpoint) -> None:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-
-import pytest
 
 from runner.local import LocalEndpoint
 
-from .lambda_testkit import client, create_function, invoke_json, stop_and_check_workers
+from .lambda_testkit import client, create_function, invoke_json
 
 PRINTS_AND_LOGS = """
 import logging
@@ -32,13 +29,6 @@ REPORT = re.compile(
     r"Billed Duration: (?P<billed>\d+) ms\tMemory Size: (?P<memory>\d+) MB\t"
     r"Max Memory Used: (?P<used>\d+) MB(\tInit Duration: (?P<init>\d+\.\d{2}) ms)?"
 )
-
-
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[LocalEndpoint]:
-    local = LocalEndpoint.start()
-    yield local
-    stop_and_check_workers(local)
 
 
 def _log_messages(endpoint: LocalEndpoint, function_name: str) -> list[str]:

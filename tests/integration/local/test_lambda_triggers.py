@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import gzip
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ import pytest
 from runner.local import LocalEndpoint
 from runner.testing.polling import eventually
 
-from .lambda_testkit import client, create_function, stop_and_check_workers, unique
+from .lambda_testkit import client, create_function, unique
 
 RECORDER = """
 import json
@@ -62,13 +61,6 @@ def handler(event, context):
             "EventBusName": os.environ["BUS_NAME"],
         }])
 """
-
-
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[LocalEndpoint]:
-    local = LocalEndpoint.start()
-    yield local
-    stop_and_check_workers(local)
 
 
 @pytest.fixture
