@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from runner.local.lambda_host.function_spec import FunctionSpec
 from runner.local.lambda_host import pool as pool_module
+from runner.local.lambda_host.function_spec import FunctionSpec
 from runner.local.lambda_host.pool import MAX_IDLE, EnvironmentPool, FunctionThrottled, Lease
 
 _pids = itertools.count(1000)
