@@ -75,7 +75,10 @@ def _lambda_queries(resource: Resource, facts: ResourceFacts) -> dict[str, Metri
     return {
         "invocations": query("AWS/Lambda", "Invocations", FunctionName=name),
         "duration_ms": query("AWS/Lambda", "Duration", FunctionName=name),
-        "log_bytes": query("AWS/Logs", "IncomingBytes", LogGroupName=f"/aws/lambda/{name}"),
+        # Where the function logs: its own group (CDK's `logGroup`) when it names one.
+        "log_bytes": query(
+            "AWS/Logs", "IncomingBytes", LogGroupName=facts.log_group or f"/aws/lambda/{name}"
+        ),
     }
 
 

@@ -85,6 +85,7 @@ class StackInventory:
             memory_mb=int(config.get("MemorySize", 128)),
             architecture=architectures[0],
             provisioned_concurrency=provisioned,
+            log_group=(config.get("LoggingConfig") or {}).get("LogGroup"),
             problem=problem,
         )
 

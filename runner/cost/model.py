@@ -59,6 +59,7 @@ class ResourceFacts:
     write_capacity: int = 0
     api_name: str | None = None
     provisioned_concurrency: int | None = 0  # None: could not be read (see problem)
+    log_group: str | None = None  # a function's LoggingConfig.LogGroup (None: /aws/lambda/<name>)
     problem: str | None = None
 
 

@@ -88,9 +88,8 @@ def warm(
     report = _report_from_tail(response.get("LogResult"))
     if report is None:
         request_id = response.get("ResponseMetadata", {}).get("RequestId", "")
-        report = _report_from_logs(
-            logs_client, function_name, started_epoch_ms, request_id, log_timeout, clock
-        )
+        group = _log_group(lambda_client, function_name)
+        report = _report_from_logs(logs_client, group, started_epoch_ms, request_id, log_timeout, clock)
     return WarmResult(function_name, attempts, seconds, response.get("FunctionError"), report)
 
 
@@ -102,12 +101,23 @@ def _report_from_tail(log_result: str | None) -> ReportLine | None:
     return reports[-1] if reports else None
 
 
+def _log_group(lambda_client: Any, function_name: str) -> str:
+    """Where the function logs: its LoggingConfig's group (CDK's `logGroup`), else Lambda's default."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        configuration = lambda_client.get_function_configuration(FunctionName=function_name)
+    except (BotoCoreError, ClientError):
+        configuration = {}
+    group = (configuration.get("LoggingConfig") or {}).get("LogGroup")
+    return str(group) if group else f"/aws/lambda/{function_name}"
+
+
 def _report_from_logs(
-    logs_client: Any, function_name: str, since_ms: int, request_id: str, timeout: float, clock: Clock
+    logs_client: Any, group: str, since_ms: int, request_id: str, timeout: float, clock: Clock
 ) -> ReportLine | None:
     """The REPORT line of `request_id` when the logs carry it; otherwise (an endpoint whose request ids
     differ from the invoke response's) the first REPORT line written since the warm-up began."""
-    group = f"/aws/lambda/{function_name}"
 
     def find() -> ReportLine | None:
         reports = list(_reports(logs_client, group, since_ms))

@@ -112,6 +112,15 @@ def test_free_types_are_skipped_and_unknown_types_are_listed() -> None:
     ]
 
 
+def test_a_function_with_its_own_named_log_group_is_measured_there_and_priced_once() -> None:
+    function = Resource("s", "Fn", "shop-fn", "AWS::Lambda::Function")
+    group = Resource("s", "FnLogs", "shop-FnLogs-1A2B", "AWS::Logs::LogGroup")
+    facts = ResourceFacts(memory_mb=128, log_group="shop-FnLogs-1A2B")
+    assert "log_bytes" not in _queries(function, facts, {group.physical_id})
+    unowned = _queries(function, facts, set())["log_bytes"]
+    assert dict(unowned.dimensions) == {"LogGroupName": "shop-FnLogs-1A2B"}
+
+
 def test_a_log_group_owned_by_the_stack_is_not_counted_twice() -> None:
     function = Resource("s", "Fn", "shop-fn", "AWS::Lambda::Function")
     group = Resource("s", "FnLogs", "/aws/lambda/shop-fn", "AWS::Logs::LogGroup")

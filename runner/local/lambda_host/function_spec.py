@@ -36,6 +36,7 @@ class FunctionSpec:
     code_zip: bytes
     layers: tuple[LayerCode, ...]
     reserved_concurrency: int | None = None
+    custom_log_group: str | None = None  # LoggingConfig.LogGroup (None: Lambda's default group)
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -43,7 +44,7 @@ class FunctionSpec:
 
     @property
     def log_group(self) -> str:
-        return f"/aws/lambda/{self.name}"
+        return self.custom_log_group or default_log_group(self.name)
 
     @property
     def fingerprint(self) -> str:
@@ -55,6 +56,7 @@ class FunctionSpec:
             "environment": self.environment,
             "code": self.code_sha256,
             "layers": [layer.sha256 for layer in self.layers],
+            "log_group": self.log_group,
         }
         return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -86,7 +88,18 @@ def spec_from_moto(function: Any) -> FunctionSpec:
         code_zip=getattr(function, "code_bytes", b""),
         layers=layers,
         reserved_concurrency=_reserved(function),
+        custom_log_group=configured_log_group(function),
     )
+
+
+def default_log_group(function_name: str) -> str:
+    return f"/aws/lambda/{function_name}"
+
+
+def configured_log_group(function: Any) -> str:
+    """The group a moto function logs to: its LoggingConfig's, else Lambda's default."""
+    config = getattr(function, "logging_config", None) or {}
+    return str(config.get("LogGroup") or default_log_group(function.function_name))
 
 
 def _reserved(function: Any) -> int | None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from runner.local.lambda_host.async_invoker import DEFAULT_RETRY_ATTEMPTS, AsyncInvocation, AsyncInvoker
 from runner.local.lambda_host.endpoints import endpoint_stopped
-from runner.local.lambda_host.function_spec import spec_from_moto
+from runner.local.lambda_host.function_spec import configured_log_group, spec_from_moto
 from runner.local.lambda_host.host import LambdaHost
 from runner.local.lambda_host.outcome import InvocationOutcome
 from runner.local.lambda_host.runtimes import UnsupportedRuntimeError
@@ -112,7 +112,7 @@ def report_refusal(function: Any, message: str) -> None:
     _logger.warning("%s", message)
     try:
         backend = logs_backends[function.account_id][function.region]
-        group = f"/aws/lambda/{function.function_name}"
+        group = configured_log_group(function)
         backend.ensure_log_group(group)
         stream = f"{time.strftime('%Y/%m/%d', time.gmtime())}/[$LATEST]serverless-pr-test-refused"
         backend.ensure_log_stream(group, stream)

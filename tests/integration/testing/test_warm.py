@@ -21,8 +21,7 @@ def handler(event, context):
 """
 
 
-@pytest.fixture
-def function_name(aws, unique_name):
+def _create(aws, unique_name, **extra):
     role = aws("iam").create_role(
         RoleName=unique_name("role"),
         AssumeRolePolicyDocument=json.dumps(
@@ -44,9 +43,40 @@ def function_name(aws, unique_name):
     name = unique_name("warm")
     aws("lambda").create_function(
         FunctionName=name, Runtime="python3.12", Role=role, Handler="app.handler",
-        Code={"ZipFile": buffer.getvalue()}, Timeout=10, MemorySize=128,
+        Code={"ZipFile": buffer.getvalue()}, Timeout=10, MemorySize=128, **extra,
     )  # fmt: skip
     return name
+
+
+@pytest.fixture
+def function_name(aws, unique_name):
+    return _create(aws, unique_name)
+
+
+class WithoutLogTail:
+    """A Lambda client whose invoke answers carry no log tail (as when the tail is cut or the endpoint
+    does not send one), so warm() has to read the REPORT line from the function's log group."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def invoke(self, **kwargs):
+        response = self._client.invoke(**kwargs)
+        response.pop("LogResult", None)
+        return response
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+
+def test_without_a_log_tail_warm_reads_the_report_from_the_functions_own_log_group(aws, unique_name):
+    group = f"/app/{unique_name('logs')}"
+    name = _create(aws, unique_name, LoggingConfig={"LogGroup": group, "LogFormat": "Text"})
+
+    result = warm(WithoutLogTail(aws("lambda")), aws("logs"), name, timeout=30)
+
+    assert result.report is not None
+    assert result.cold_start_ms is not None
 
 
 def test_warm_reports_the_cold_start_once_then_a_warm_environment(aws, function_name):
