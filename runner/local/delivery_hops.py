@@ -8,25 +8,17 @@ runner.local.lambda_host.stream_poller, which reads the stream itself.
 from __future__ import annotations
 
 import functools
-import threading
 from collections.abc import Callable
 from typing import Any
 
 from runner.local.delivery import current_delays, deliver_later
-
-_installed = False
-_lock = threading.Lock()
+from runner.local.fixes.fix import Fix
 
 
-def install() -> None:
-    global _installed
-    with _lock:
-        if _installed:
-            return
-        _delay_eventbridge_targets()
-        _delay_sns_subscriptions()
-        _delay_s3_notifications()
-        _installed = True
+def _install() -> None:
+    _delay_eventbridge_targets()
+    _delay_sns_subscriptions()
+    _delay_s3_notifications()
 
 
 def _delayed(original: Callable[..., None], hop: str, describe: Callable[..., str]) -> Callable[..., None]:
@@ -67,3 +59,11 @@ def _delay_s3_notifications() -> None:
             sender,
             _delayed(original, "s3_notification", lambda *args, name=sender: f"S3 notification {name}"),
         )
+
+
+# Applied once per process like the gap fixes (runner.local.patches), after the Lambda host.
+DELAYED_HOPS = Fix(
+    name="delivery_latency_hops",
+    description="EventBridge, SNS and S3 notification deliveries take the configured hop delay",
+    install=_install,
+)

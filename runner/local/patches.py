@@ -23,5 +23,5 @@ def apply_all() -> None:
         install_lambda_host()
         from runner.local import delivery_hops
 
-        delivery_hops.install()  # after the host: it wraps the host's patches too
+        delivery_hops.DELAYED_HOPS.apply()  # after the host: it wraps the host's patches too
         _applied = True
