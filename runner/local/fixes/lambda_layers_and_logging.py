@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from runner.local.fixes.fix import Fix
+from runner.local.lambda_host.function_spec import default_log_group
 
 
 def logging_config(requested: dict[str, Any] | None, function_name: str) -> dict[str, str]:
@@ -20,7 +21,7 @@ def logging_config(requested: dict[str, Any] | None, function_name: str) -> dict
     requested = requested or {}
     config = {
         "LogFormat": str(requested.get("LogFormat") or "Text"),
-        "LogGroup": str(requested.get("LogGroup") or f"/aws/lambda/{function_name}"),
+        "LogGroup": str(requested.get("LogGroup") or default_log_group(function_name)),
     }
     for level in ("ApplicationLogLevel", "SystemLogLevel"):
         if requested.get(level):
