@@ -7,7 +7,7 @@ import importlib
 from collections.abc import Callable
 
 # Module name -> its `apply()`; applied in this order before MiniStack serves a request.
-PATCHES: tuple[str, ...] = ("delivery_latency",)
+PATCHES: tuple[str, ...] = ("delivery_latency", "lambda_error_type", "bucket_template_tags")
 
 applied: list[str] = []
 
