@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from runner.errors import EngineError, PortInUseError
-from runner.local.delivery import DeliveryLatency
+from runner.local.delivery import DeliveryLatency, HopDelays
 from runner.local.engine_install import EngineInstallation, default_home
 
 DEFAULT_REGION = "us-east-1"
@@ -46,7 +46,7 @@ class LocalEndpoint:
 
     port: int
     region: str = DEFAULT_REGION
-    delivery_latency: DeliveryLatency = DeliveryLatency.NONE
+    delivery_latency: HopDelays = field(default_factory=HopDelays)
     _process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
     _log_path: Path | None = field(default=None, repr=False)
 
@@ -58,6 +58,12 @@ class LocalEndpoint:
     def pid(self) -> int | None:
         return self._process.pid if self._process else None
 
+    def worker_pids(self) -> list[int]:
+        """The Lambda workers (and any other process) the engine runs in its process group."""
+        if self._process is None:
+            return []
+        return [pid for pid in process_group_members(self._process.pid) if pid != self._process.pid]
+
     def env(self) -> dict[str, str]:
         """Variables that point boto3, the AWS CLI and the CDK CLI at this endpoint."""
         return client_environment(self.url, self.region)
@@ -67,7 +73,7 @@ class LocalEndpoint:
         cls,
         port: int = 0,
         region: str = DEFAULT_REGION,
-        delivery_latency: DeliveryLatency = DeliveryLatency.NONE,
+        delivery_latency: DeliveryLatency | HopDelays = DeliveryLatency.NONE,
         engine_home: Path | None = None,
     ) -> LocalEndpoint:
         """Bind 127.0.0.1:`port` (0 = any free port) here, so a taken port is a clear error, then
@@ -79,7 +85,7 @@ class LocalEndpoint:
         try:
             process = subprocess.Popen(
                 [str(python), "-m", "spt_engine", "--fd", str(listener.fileno())],
-                env=engine_environment(bound_port, region, delivery_latency),
+                env=engine_environment(bound_port, region, _delays(delivery_latency)),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -93,7 +99,7 @@ class LocalEndpoint:
         endpoint = cls(
             port=bound_port,
             region=region,
-            delivery_latency=delivery_latency,
+            delivery_latency=_delays(delivery_latency),
             _process=process,
             _log_path=Path(log.name),
         )
@@ -158,6 +164,20 @@ def _bind(port: int) -> socket.socket:
     return listener
 
 
+def process_group_members(group_id: int) -> list[int]:
+    """Live processes whose process group is `group_id` (Linux /proc)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            # Field 5 of /proc/PID/stat is the process group; the name (field 2) may hold spaces.
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == group_id and fields[0] != "Z":
+                members.append(int(entry.name))
+    return members
+
+
 def is_healthy(url: str, timeout: float = 2.0) -> bool:
     """Whether an engine answers its health check at `url`."""
     try:
@@ -179,7 +199,11 @@ def client_environment(url: str, region: str) -> dict[str, str]:
     }
 
 
-def engine_environment(port: int, region: str, delivery_latency: DeliveryLatency) -> dict[str, str]:
+def _delays(latency: DeliveryLatency | HopDelays) -> HopDelays:
+    return latency.value if isinstance(latency, DeliveryLatency) else latency
+
+
+def engine_environment(port: int, region: str, delays: HopDelays) -> dict[str, str]:
     """A scrubbed environment: Lambda workers inherit the engine's, so nothing of the runner's
     (a GitHub token, real AWS keys) may be in it."""
     passed = {name: os.environ[name] for name in PASSED_THROUGH if name in os.environ}
@@ -196,6 +220,6 @@ def engine_environment(port: int, region: str, delivery_latency: DeliveryLatency
         "LOG_LEVEL": "WARNING",
         # CDK's own Node.js providers import the real AWS SDK v3; the project ships it (package.json).
         "NODE_PATH": str(PROJECT_NODE_MODULES),
-        "SPT_DELIVERY_LATENCY": delivery_latency.label,
+        "SPT_HOP_DELAYS": delays.to_environment(),
         **{key: value for key, value in client_environment(f"http://localhost:{port}", region).items()},
     }

@@ -7,7 +7,7 @@ import importlib
 from collections.abc import Callable
 
 # Module name -> its `apply()`; applied in this order before MiniStack serves a request.
-PATCHES: tuple[str, ...] = ()
+PATCHES: tuple[str, ...] = ("delivery_latency",)
 
 applied: list[str] = []
 
