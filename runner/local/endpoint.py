@@ -234,7 +234,6 @@ def engine_environment(port: int, region: str, delays: HopDelays, scratch: Path)
         "LOG_LEVEL": "WARNING",
         # CDK's own Node.js providers import the real AWS SDK v3; the project ships it (package.json).
         "NODE_PATH": str(PROJECT_NODE_MODULES),
-        "NODE_OPTIONS": f'--require "{ENGINE_SIDE / "localhost_dns.cjs"}"',
         "TMPDIR": str(scratch),
         "SPT_HOP_DELAYS": delays.to_environment(),
         **{key: value for key, value in client_environment(f"http://localhost:{port}", region).items()},

@@ -7,7 +7,13 @@ import importlib
 from collections.abc import Callable
 
 # Module name -> its `apply()`; applied in this order before MiniStack serves a request.
-PATCHES: tuple[str, ...] = ("delivery_latency", "lambda_error_type", "bucket_template_tags")
+PATCHES: tuple[str, ...] = (
+    "delivery_latency",
+    "lambda_error_type",
+    "bucket_template_tags",
+    "node_localhost_names",
+    "custom_resource_fails_fast",
+)
 
 applied: list[str] = []
 
