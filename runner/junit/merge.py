@@ -1,13 +1,14 @@
-"""Merge every shard's JUnit file and prove each planned test reported exactly once.
+"""Merge every shard's result file and prove each planned test reported exactly once.
 
-Memory: one 64-bit hash per test (the duplicate and plan checks), at most `max_failures` failure
-details and `max_problems` problems (the rest are counted), and, when asked for, the
-`{nodeid: seconds}` map that becomes the durations store. A file that fails to parse contributes
-nothing but its error entry, so a truncated file never half-counts.
+Memory: one dict entry per pytest node id (the exact duplicate and plan checks: node id -> the file
+that reported it first), at most `max_failures` failure details and `max_problems` problems (the
+rest are counted), and, when asked for, the `{nodeid: seconds}` map that becomes the durations store
+(sharing the node-id strings). A file that fails to parse, or is of no format the reader knows,
+contributes nothing but its error entry, so a truncated file never half-counts.
 
-Reruns: the parser folds consecutive records of one test (pytest-rerunfailures writes one per attempt)
-into one with `attempts`; the last attempt counts and an earlier one makes a final pass flaky. Any
-other repeat, in one file or across files, is a duplicate.
+Retries come only from explicit evidence (see runner/junit/formats/junit.py); the last attempt
+counts and an earlier failed one makes a final pass flaky. Any other repeat of a pytest node id, in
+one file or across files, is a duplicate, named with both places.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ from runner.junit.nodeid import NodeIdResolver
 from runner.junit.parser import FileScan, JUnitReadError
 from runner.junit.plans import ShardPlan, shard_index_of
 from runner.junit.tally import MAX_NAMES_KEPT, FileTally, tally_file
+from runner.shard_exit import ShardExit, exit_path
+
+RESULT_SUFFIXES = (".xml", ".trx")
 
 DEFAULT_MAX_FAILURES = 1_000
 DEFAULT_MAX_PROBLEMS = MAX_NAMES_KEPT
@@ -53,7 +57,8 @@ class _Problems:
 
 
 def discover(results_dir: Path) -> tuple[list[Path], list[Path]]:
-    """(JUnit files, plan files) under `results_dir`; shard files in shard order, others by name."""
+    """(result files, plan files) under `results_dir`; shard files in shard order, others by name.
+    Every `.xml` and `.trx` file is a result file: one the reader does not know fails the report."""
     if not results_dir.is_dir():
         return [], []
 
@@ -62,7 +67,10 @@ def discover(results_dir: Path) -> tuple[list[Path], list[Path]]:
         return (index if index is not None else 1_000_000, path.name)
 
     # Recursive: artifact downloads often put each shard's files in a folder of their own.
-    xml_files = sorted((path for path in results_dir.rglob("*.xml") if path.is_file()), key=order)
+    xml_files = sorted(
+        (path for path in results_dir.rglob("*") if path.suffix.lower() in RESULT_SUFFIXES and path.is_file()),
+        key=order,
+    )
     plan_files = sorted(results_dir.rglob("*.plan.json"), key=order)
     return xml_files, plan_files
 
@@ -79,6 +87,7 @@ def merge_results(
     return merge_files(
         xml_files,
         plan_files,
+        results_dir=results_dir,
         expected_shards=expected_shards,
         max_failures=max_failures,
         max_problems=max_problems,
@@ -90,50 +99,57 @@ def merge_files(
     xml_files: Sequence[Path],
     plan_files: Sequence[Path] = (),
     *,
+    results_dir: Path | None = None,
     expected_shards: int | None = None,
     max_failures: int = DEFAULT_MAX_FAILURES,
     max_problems: int = DEFAULT_MAX_PROBLEMS,
     collect_durations: bool = True,
 ) -> MergedResults:
-    """`collect_durations=False` skips the {nodeid: seconds} map (the one structure that grows with
-    the number of tests as strings); duplicates are then found through node-id hashes alone."""
+    """`collect_durations=False` skips the {nodeid: seconds} map. `results_dir` is where a crashed
+    shard's exit record is looked for."""
     problems = _Problems(max_problems)
     plans = _read_plans(plan_files, problems)
     shard_total = _shard_total(plans, expected_shards, problems)
     resolver = NodeIdResolver(nodeid for plan in plans.values() for nodeid in plan.nodeids)
-    seen: set[int] = set()
+    seen: dict[str, int] = {}  # pytest node id -> index (in xml_files) of the file that reported it first
     durations: dict[str, float] = {}
     failures: list[FailureDetail] = []
     failures_seen = 0
     totals = Counts()
     summaries: list[FileSummary] = []
     with _cyclic_gc_paused():
-        for path in xml_files:
+        for file_number, path in enumerate(xml_files):
             index = shard_index_of(path)
             plan = plans.get(index) if index is not None else None
             scan = FileScan()
-            tally = FileTally(durations={} if collect_durations else None)
+            tally = FileTally(file_number, durations={} if collect_durations else None)
             try:
                 tally_file(path, resolver, scan, tally, seen, plan, max_failures - len(failures))
             except JUnitReadError as error:
-                seen.difference_update(tally.added)
+                _forget(seen, file_number)
                 summaries.append(FileSummary(str(path), index, Counts(), SuiteTiming(None, 0.0), str(error)))
-                problems.add(ProblemKind.UNREADABLE_FILE, path.name, str(error))
+                problems.add(ProblemKind.UNREADABLE_FILE, _place(path), str(error))
                 continue
-            for nodeid in tally.duplicates:
-                problems.add(ProblemKind.DUPLICATE_TEST, nodeid, f"reported again in {path.name}")
+            for duplicate in tally.duplicates:
+                first = xml_files[duplicate.first_file_index]
+                where = (f"twice in {_place(path)}" if first == path
+                         else f"first in {_place(first)}, again in {_place(path)}")  # fmt: skip
+                problems.add(ProblemKind.DUPLICATE_TEST, duplicate.nodeid, where)
             problems.count_only(ProblemKind.DUPLICATE_TEST, tally.duplicates_count - len(tally.duplicates))
             if plan is not None:
-                _compare_with_plan(plan, tally, path.name, problems)
+                _compare_with_plan(plan, tally, seen, _place(path), problems)
             if tally.durations:
                 _keep_longest(durations, tally.durations)
+            _check_declared_total(path, scan, tally.counts.total, problems)
             totals += tally.counts
             failures.extend(tally.failures)
             failures_seen += tally.failures_seen
-            summaries.append(FileSummary(str(path), index, tally.counts, scan.timing))
-        # Freed before the collector resumes, or its first pass would walk the whole set.
+            summaries.append(
+                FileSummary(str(path), index, tally.counts, scan.timing, None, scan.result_format, scan.declared_total)
+            )
+        # Freed before the collector resumes, or its first pass would walk the whole dict.
         del seen
-    _check_shards_present(shard_total, summaries, plans, problems)
+    _check_shards_present(shard_total, summaries, plans, problems, results_dir)
     return MergedResults(
         counts=totals,
         files=tuple(summaries),
@@ -202,10 +218,11 @@ def _keep_longest(durations: dict[str, float], file_durations: dict[str, float])
     durations.update(file_durations)
 
 
-def _compare_with_plan(plan: ShardPlan, tally: FileTally, source: str, problems: _Problems) -> None:
-    reported = set(tally.added)
+def _compare_with_plan(
+    plan: ShardPlan, tally: FileTally, seen: dict[str, int], source: str, problems: _Problems
+) -> None:
     for nodeid in plan.nodeids:
-        if hash(nodeid) not in reported:
+        if seen.get(nodeid) != tally.index and nodeid not in tally.repeated_here:
             problems.add(
                 ProblemKind.MISSING_TEST, nodeid, f"planned for shard {plan.index}, absent from {source}"
             )
@@ -214,8 +231,31 @@ def _compare_with_plan(plan: ShardPlan, tally: FileTally, source: str, problems:
     problems.count_only(ProblemKind.UNPLANNED_TEST, tally.unplanned_count - len(tally.unplanned))
 
 
+def _check_declared_total(path: Path, scan: FileScan, counted: int, problems: _Problems) -> None:
+    """NUnit, xUnit.net and TRX record how many tests they hold; a difference is worth a warning."""
+    declared = scan.declared_total
+    if declared is not None and declared != counted:
+        tests = "test" if declared == 1 else "tests"
+        problems.add(ProblemKind.TOTALS_DISAGREE, _place(path), f"records {declared} {tests}, holds {counted}")
+
+
+def _forget(seen: dict[str, int], file_number: int) -> None:
+    """Take an unreadable file's identities back out of the run's (only ever on an error)."""
+    for nodeid in [nodeid for nodeid, first in seen.items() if first == file_number]:
+        del seen[nodeid]
+
+
+def _place(path: Path) -> str:
+    """A result file as problems name it: its name, with its folder when shards sit in folders."""
+    return f"{path.parent.name}/{path.name}" if path.parent.name.startswith(("results-", "shard-")) else path.name
+
+
 def _check_shards_present(
-    shard_total: int | None, summaries: list[FileSummary], plans: dict[int, ShardPlan], problems: _Problems
+    shard_total: int | None,
+    summaries: list[FileSummary],
+    plans: dict[int, ShardPlan],
+    problems: _Problems,
+    results_dir: Path | None,
 ) -> None:
     if shard_total is None:
         if not summaries:
@@ -223,7 +263,24 @@ def _check_shards_present(
         return
     reported = {summary.shard_index for summary in summaries}
     for index in range(1, shard_total + 1):
-        if index not in reported:
-            planned = len(plans[index].nodeids) if index in plans else None
-            detail = f"{planned} planned tests did not report" if planned is not None else "no result file"
-            problems.add(ProblemKind.MISSING_SHARD, f"shard {index}/{shard_total}", detail)
+        if index in reported:
+            continue
+        planned = len(plans[index].nodeids) if index in plans else None
+        if planned is None:
+            detail = "no result file"
+        else:
+            detail = f"{planned} planned {'test' if planned == 1 else 'tests'} did not report"
+        ended = _shard_exit(results_dir, index)
+        if ended is not None:
+            detail += f": {ended.describe()}"
+        problems.add(ProblemKind.MISSING_SHARD, f"shard {index}/{shard_total}", detail)
+
+
+def _shard_exit(results_dir: Path | None, index: int) -> ShardExit | None:
+    if results_dir is None or not results_dir.is_dir():
+        return None
+    for path in [exit_path(results_dir, index), *results_dir.glob(f"*/shard-{index}.exit.json")]:
+        ended = ShardExit.read(path)
+        if ended is not None:
+            return ended
+    return None

@@ -190,9 +190,11 @@ def test_other_producers_get_classname_and_name_as_identity(tmp_path: Path) -> N
     for name in ("jest_junit.xml", "surefire.xml", "xunit_net.xml"):
         shutil.copy(FIXTURES / name, tmp_path / name)
     merged = merge_results(tmp_path)
-    assert "reservations rejects duplicates" in merged.durations_by_nodeid
-    assert "com.example.shop.ReservationTest::rejectsDuplicate" in merged.durations_by_nodeid
-    assert "Shop.Tests.ReservationTests::RejectsDuplicate" in merged.durations_by_nodeid
+    failed = {failure.nodeid for failure in merged.failures}
+    assert "reservations rejects duplicates" in failed
+    assert "com.example.shop.ReservationTest::rejectsDuplicate" in failed
+    assert "Shop.Tests.ReservationTests::RejectsDuplicate" in failed
+    assert merged.durations_by_nodeid == {}  # the store feeds pytest sharding: pytest node ids only
     jest_failure = next(f for f in merged.failures if f.nodeid == "reservations rejects duplicates")
     assert jest_failure.file == "/home/runner/work/shop/shop/test/reservations.test.ts"
     assert jest_failure.line == 42
@@ -280,7 +282,7 @@ def merge_results_from_file(path: Path) -> MergedResults:
 def test_failure_location_prefers_the_tests_own_frame(
     text: str, nodeid: str, expected: tuple[str | None, int | None]
 ) -> None:
-    assert locate(text, nodeid, None, None) == expected
+    assert locate(text, nodeid, None, None)[:2] == expected
 
 
 def test_shards_downloaded_into_folders_of_their_own_are_found(tmp_path: Path) -> None:
