@@ -36,10 +36,16 @@ def load_durations(path: Path) -> dict[str, float]:
 
 
 def save_durations(path: Path, durations: Mapping[str, float]) -> None:
+    """Always valid JSON: a time that is not a finite, non-negative number (`time="inf"` in a result
+    file) is left out, so the test keeps no time rather than `Infinity`, which JSON has not."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    rounded = {nodeid: round(seconds, 4) for nodeid, seconds in sorted(durations.items())}
+    rounded = {
+        nodeid: round(seconds, 4)
+        for nodeid, seconds in sorted(durations.items())
+        if isinstance(seconds, int | float) and math.isfinite(seconds) and seconds >= 0
+    }
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(rounded, indent=1) + "\n", encoding="utf-8")
+    temporary.write_text(json.dumps(rounded, indent=1, allow_nan=False) + "\n", encoding="utf-8")
     temporary.replace(path)
 
 

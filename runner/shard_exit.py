@@ -5,6 +5,7 @@ the node id of the test pytest started last and is removed when the session ends
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 from dataclasses import dataclass
@@ -43,6 +44,22 @@ class ShardExit:
             return cls(int(payload["shard"]), int(payload["exit_code"]), str(running) if running else None)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
+
+
+class ProgressFile:
+    """pytest hooks keeping the node id of the test that started last in one small file; removed
+    when the session finishes, so a file left behind names the test a crash interrupted."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def pytest_runtest_logstart(self, nodeid: str) -> None:
+        # Progress is a courtesy for crash reports: the run never fails over it.
+        with contextlib.suppress(OSError):
+            self.path.write_text(nodeid, encoding="utf-8")
+
+    def pytest_sessionfinish(self) -> None:
+        self.path.unlink(missing_ok=True)
 
 
 def exit_path(results_dir: Path, index: int) -> Path:

@@ -29,11 +29,19 @@ def locate(text: str, nodeid: str, file: str | None, line: int | None) -> Locati
     if pytest_frames:
         preferred = [match for match in pytest_frames if node_file and _same_file(match["file"], node_file)]
         chosen = (preferred or pytest_frames)[-1]
-        source = LocationSource.FILE_ATTRIBUTE if file and _same_file(chosen["file"], file) else LocationSource.TRACEBACK
+        source = (
+            LocationSource.FILE_ATTRIBUTE
+            if file and _same_file(chosen["file"], file)
+            else LocationSource.TRACEBACK
+        )
         return chosen["file"], int(chosen["line"]), source
     js_frame = _JS_FRAME.search(text)
     if js_frame:
-        source = LocationSource.FILE_ATTRIBUTE if file and _same_file(js_frame["file"], file) else LocationSource.TRACEBACK
+        source = (
+            LocationSource.FILE_ATTRIBUTE
+            if file and _same_file(js_frame["file"], file)
+            else LocationSource.TRACEBACK
+        )
         return js_frame["file"], int(js_frame["line"]), source
     if file:
         return file, line, LocationSource.FILE_ATTRIBUTE
@@ -44,4 +52,8 @@ def locate(text: str, nodeid: str, file: str | None, line: int | None) -> Locati
 
 def _same_file(frame_file: str, node_file: str) -> bool:
     frame_file, node_file = frame_file.removeprefix("./"), node_file.removeprefix("./")
-    return frame_file == node_file or frame_file.endswith("/" + node_file) or node_file.endswith("/" + frame_file)
+    return (
+        frame_file == node_file
+        or frame_file.endswith("/" + node_file)
+        or node_file.endswith("/" + frame_file)
+    )

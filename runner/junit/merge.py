@@ -68,7 +68,11 @@ def discover(results_dir: Path) -> tuple[list[Path], list[Path]]:
 
     # Recursive: artifact downloads often put each shard's files in a folder of their own.
     xml_files = sorted(
-        (path for path in results_dir.rglob("*") if path.suffix.lower() in RESULT_SUFFIXES and path.is_file()),
+        (
+            path
+            for path in results_dir.rglob("*")
+            if path.suffix.lower() in RESULT_SUFFIXES and path.is_file()
+        ),
         key=order,
     )
     plan_files = sorted(results_dir.rglob("*.plan.json"), key=order)
@@ -145,7 +149,9 @@ def merge_files(
             failures.extend(tally.failures)
             failures_seen += tally.failures_seen
             summaries.append(
-                FileSummary(str(path), index, tally.counts, scan.timing, None, scan.result_format, scan.declared_total)
+                FileSummary(
+                    str(path), index, tally.counts, scan.timing, None, scan.result_format, scan.declared_total
+                )
             )
         # Freed before the collector resumes, or its first pass would walk the whole dict.
         del seen
@@ -236,7 +242,9 @@ def _check_declared_total(path: Path, scan: FileScan, counted: int, problems: _P
     declared = scan.declared_total
     if declared is not None and declared != counted:
         tests = "test" if declared == 1 else "tests"
-        problems.add(ProblemKind.TOTALS_DISAGREE, _place(path), f"records {declared} {tests}, holds {counted}")
+        problems.add(
+            ProblemKind.TOTALS_DISAGREE, _place(path), f"records {declared} {tests}, holds {counted}"
+        )
 
 
 def _forget(seen: dict[str, int], file_number: int) -> None:
@@ -247,7 +255,11 @@ def _forget(seen: dict[str, int], file_number: int) -> None:
 
 def _place(path: Path) -> str:
     """A result file as problems name it: its name, with its folder when shards sit in folders."""
-    return f"{path.parent.name}/{path.name}" if path.parent.name.startswith(("results-", "shard-")) else path.name
+    return (
+        f"{path.parent.name}/{path.name}"
+        if path.parent.name.startswith(("results-", "shard-"))
+        else path.name
+    )
 
 
 def _check_shards_present(

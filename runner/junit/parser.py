@@ -46,6 +46,7 @@ __all__ = [
 ]
 
 _CHUNK_BYTES = 256 * 1024
+DEFAULT_OPTIONS = ReadOptions()
 _READERS: dict[str, type[FormatReader]] = {
     "testsuites": JUnitReader,
     "testsuite": JUnitReader,
@@ -66,14 +67,14 @@ class UnsupportedResultFile(JUnitReadError):
     """Well-formed XML, but not a result format the reader knows."""
 
 
-def iter_cases(path: Path, scan: FileScan | None = None, options: ReadOptions = ReadOptions()) -> Iterator[CaseRecord]:  # fmt: skip
+def iter_cases(path: Path, scan: FileScan | None = None, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[CaseRecord]:  # noqa: E501  # fmt: skip
     """Every test of `path` in document order; raises JUnitReadError on a bad file."""
     for batch in iter_case_batches(path, scan, options):
         yield from batch
 
 
 def iter_case_batches(
-    path: Path, scan: FileScan | None = None, options: ReadOptions = ReadOptions()
+    path: Path, scan: FileScan | None = None, options: ReadOptions = DEFAULT_OPTIONS
 ) -> Iterator[list[CaseRecord]]:
     """The tests of `path`, one list per chunk read (the merge's hot loop avoids a generator step
     per test this way); memory stays at one chunk's worth of records."""

@@ -78,8 +78,10 @@ def tally_file(
             if len(fresh) == len(nodeids) and fresh.keys().isdisjoint(seen):
                 seen.update(fresh)  # no test of this chunk was seen before: nothing to add up
                 if durations is not None:
-                    durations.update([(nodeid, record.seconds) for nodeid, record in zip(nodeids, batch, strict=True)
-                                      if record.seconds is not None])  # fmt: skip
+                    durations.update(
+                        [(nodeid, record.seconds) for nodeid, record in zip(nodeids, batch, strict=True)
+                         if record.seconds is not None]
+                    )  # fmt: skip
             else:
                 _note_one_by_one(batch, nodeids, tally, seen)
             if planned is not None and not planned.issuperset(fresh):
@@ -110,7 +112,9 @@ def tally_file(
     tally.counts = Counts(cases - failed - errors - skipped, failed, errors, skipped, flaky)
 
 
-def _note_one_by_one(batch: list[CaseRecord], nodeids: list[str], tally: FileTally, seen: dict[str, int]) -> None:
+def _note_one_by_one(
+    batch: list[CaseRecord], nodeids: list[str], tally: FileTally, seen: dict[str, int]
+) -> None:
     durations = tally.durations
     for record, nodeid in zip(batch, nodeids, strict=True):
         first = seen.get(nodeid)

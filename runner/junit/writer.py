@@ -25,12 +25,16 @@ _RESULT_TAGS = {Outcome.FAILED: "failure", Outcome.ERROR: "error", Outcome.SKIPP
 _WHOLE = ReadOptions(read_seconds=True, text_limit=None)
 
 
-def write_merged_junit(files: Iterable[FileSummary], out_path: Path, planned_nodeids: Iterable[str] = ()) -> None:
+def write_merged_junit(
+    files: Iterable[FileSummary], out_path: Path, planned_nodeids: Iterable[str] = ()
+) -> None:
     """`planned_nodeids` is accepted for callers of the earlier writer; names are written as read."""
     out_path.parent.mkdir(parents=True, exist_ok=True)
     temporary = out_path.with_suffix(out_path.suffix + ".tmp")
     with temporary.open("w", encoding="utf-8") as handle:
-        handle.write('<?xml version="1.0" encoding="utf-8"?>\n<testsuites name="serverless-pr-test merged">\n')
+        handle.write(
+            '<?xml version="1.0" encoding="utf-8"?>\n<testsuites name="serverless-pr-test merged">\n'
+        )
         for summary in files:
             _write_suite(handle, summary)
         handle.write("</testsuites>\n")
@@ -71,11 +75,13 @@ def _write_suite(handle: TextIO, summary: FileSummary) -> None:
     handle.write(header + "".join(body) + "</testsuite>\n")
 
 
-def _suite_header(path: Path, summary: FileSummary, tests: int, failures: int, errors: int, skipped: int) -> str:
+def _suite_header(
+    path: Path, summary: FileSummary, tests: int, failures: int, errors: int, skipped: int
+) -> str:
     started = summary.timing.started_at
     stamp = f" timestamp={_attr(started.isoformat())}" if started is not None else ""
     return (
-        f"<testsuite name={_attr(path.stem)} tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" "
+        f'<testsuite name={_attr(path.stem)} tests="{tests}" failures="{failures}" errors="{errors}" '
         f'skipped="{skipped}" time="{summary.timing.seconds:.3f}"{stamp} file={_attr(path.name)}>\n'
     )
 

@@ -106,7 +106,7 @@ def test_a_small_report_is_not_cut(tmp_path: Path) -> None:
     assert "```mermaid" in body
     assert "section Deploy" in body
     assert "| Lambda | $0.00006 |" in body
-    assert r"shop\-pr\-7/Queue" in body
+    assert "shop-pr-7/Queue" in body
 
 
 def test_markers_differ_per_stack_prefix() -> None:
@@ -132,7 +132,7 @@ def test_inline_text_cannot_inject_markup(hostile: str, forbidden: str) -> None:
 def test_code_block_cannot_be_closed_by_its_content() -> None:
     text = "before\n```\n# escaped heading\n````\nafter"
     block = code_block(text)
-    fence = block.split("\n", 1)[0].removesuffix("text")
+    fence = block.split("\n", 1)[0]
     assert len(fence) == 5
     inner = block.split("\n")[1:-1]
     assert all(not line.startswith(fence) for line in inner)
@@ -166,8 +166,8 @@ def test_a_failed_tests_output_and_properties_are_shown(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     body = render_markdown(report_for(tmp_path), COMMENT_BUDGET)
-    assert "Captured output:\n```text\nreserved sku-1 @team\n```" in body
-    assert "Properties: correlation\\_id=cid\\-42" in body
+    assert "Captured output:\n```\nreserved sku-1 @team\n```" in body  # no language: it is not known
+    assert "Properties: correlation_id=cid-42" in body  # nothing Markdown would change is escaped
 
 
 def test_terminal_view_shows_status_failures_and_cost(tmp_path: Path) -> None:
@@ -201,6 +201,6 @@ def test_escaped_text_never_carries_markup_mentions_or_line_breaks(text: str) ->
 @given(st.text(alphabet="`~ab\n", max_size=200))
 def test_no_text_can_close_its_code_block_early(text: str) -> None:
     block = code_block(text).split("\n")
-    fence = block[0].removesuffix("text")
+    fence = block[0]
     assert block[-1] == fence
     assert all(not line.startswith(fence) for line in block[1:-1])

@@ -124,7 +124,9 @@ class NUnit3Reader(DotNetReader):
         result = attrs.get("result", "")
         if result == "Failed":
             # NUnit marks a test that threw, was invalid or was cancelled with a label.
-            return Outcome.ERROR if attrs.get("label") in ("Error", "Invalid", "Cancelled") else Outcome.FAILED
+            return (
+                Outcome.ERROR if attrs.get("label") in ("Error", "Invalid", "Cancelled") else Outcome.FAILED
+            )
         if result in ("Skipped", "Inconclusive"):
             return Outcome.SKIPPED
         return Outcome.PASSED if result in ("Passed", "Warning") else Outcome.ERROR
@@ -181,7 +183,12 @@ class NUnit2Reader(DotNetReader):
         return _NUNIT2_OUTCOMES.get(result, Outcome.ERROR)
 
 
-_XUNIT_OUTCOMES = {"Pass": Outcome.PASSED, "Fail": Outcome.FAILED, "Skip": Outcome.SKIPPED, "NotRun": Outcome.SKIPPED}
+_XUNIT_OUTCOMES = {
+    "Pass": Outcome.PASSED,
+    "Fail": Outcome.FAILED,
+    "Skip": Outcome.SKIPPED,
+    "NotRun": Outcome.SKIPPED,
+}
 
 
 class XunitReader(DotNetReader):
@@ -213,4 +220,6 @@ class XunitReader(DotNetReader):
         return classname, name
 
     def outcome(self, tag: str, attrs: dict[str, str]) -> Outcome:
-        return Outcome.ERROR if tag == "error" else _XUNIT_OUTCOMES.get(attrs.get("result", ""), Outcome.ERROR)
+        return (
+            Outcome.ERROR if tag == "error" else _XUNIT_OUTCOMES.get(attrs.get("result", ""), Outcome.ERROR)
+        )

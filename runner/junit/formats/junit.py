@@ -48,7 +48,9 @@ class _Detail:
     def freeze(self, outcome: Outcome) -> CaseDetail:
         # Only a failed test's captured output is worth keeping.
         output = self.output if outcome.is_failure else ""
-        return CaseDetail(self.message, self.text, self.result_type, self.retries, tuple(self.properties), output)
+        return CaseDetail(
+            self.message, self.text, self.result_type, self.retries, tuple(self.properties), output
+        )
 
 
 class JUnitReader(FormatReader):
@@ -137,7 +139,11 @@ class JUnitReader(FormatReader):
     def _hold(self, record: CaseRecord) -> None:
         previous = self._previous
         if previous is not None:
-            if (previous.classname, previous.name, previous.file) == (record.classname, record.name, record.file):
+            if (previous.classname, previous.name, previous.file) == (
+                record.classname,
+                record.name,
+                record.file,
+            ):
                 # pytest-rerunfailures 16.6.1+: one testcase per attempt; the last one counts.
                 record = record._replace(attempts=previous.attempts + 1)
             else:

@@ -92,7 +92,9 @@ class TrxReader(FormatReader):
             if name == self._capturing:
                 self._capturing = None
                 key = _TEXTS[name]
-                limit = MAX_MESSAGE_CHARS if key == "message" else MAX_OUTPUT_CHARS if key == "output" else None
+                limit = (
+                    MAX_MESSAGE_CHARS if key == "message" else MAX_OUTPUT_CHARS if key == "output" else None
+                )
                 text = self.captured_text(limit)
                 self._texts[key] = (self._texts.get(key, "") + "\n" + text).strip("\n")
         elif name == "Results":
@@ -116,8 +118,8 @@ class TrxReader(FormatReader):
             (),
             texts.get("output", "") if outcome.is_failure else "",
         )
-        record = CaseRecord("", attrs.get("testName", ""), None, None, self.seconds(_clock(attrs.get("duration"))),
-                            outcome, detail)  # fmt: skip
+        seconds = self.seconds(_clock(attrs.get("duration")))
+        record = CaseRecord("", attrs.get("testName", ""), None, None, seconds, outcome, detail)
         test_id = attrs.get("testId", "")
         if test_id in self._classes:
             self.ready.append(self._named(record, self._classes[test_id]))
@@ -144,4 +146,3 @@ def _clock(duration: str | None) -> str | None:
     except ValueError:
         return None
     return str(hours * 3600 + minutes * 60 + secs)
-
