@@ -44,10 +44,18 @@ def locate(text: str, nodeid: str, file: str | None, line: int | None) -> Locati
         )
         return js_frame["file"], int(js_frame["line"]), source
     if file:
-        return file, line, LocationSource.FILE_ATTRIBUTE
-    if node_file and PurePosixPath(node_file).suffix:
+        return file, line or _line_of(file, text), LocationSource.FILE_ATTRIBUTE
+    # Only a pytest node id starts with a path; a dotted classname (`Ns.Class`) is no file.
+    if node_file and PurePosixPath(node_file).suffix == ".py":
         return node_file, None, LocationSource.NODE_ID
     return None, None, None
+
+
+def _line_of(file: str, text: str) -> int | None:
+    """The line a trace gives for the producer's own file (`./spec/cart_spec.rb:14:in ...`)."""
+    name = PurePosixPath(file.replace("\\", "/")).name
+    match = re.search(re.escape(name) + r":(\d+)", text) if name else None
+    return int(match.group(1)) if match else None
 
 
 def _same_file(frame_file: str, node_file: str) -> bool:

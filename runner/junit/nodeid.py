@@ -89,7 +89,9 @@ def display_id(classname: str, name: str) -> str:
     """How a test of any producer is named in the report."""
     if not name:
         return f"{classname}::{UNNAMED}" if classname else UNNAMED
-    if not classname or classname == name:
+    # jest-junit repeats the full title as the classname; mocha-junit-reporter puts the test's own
+    # title in the classname and the full title (suites first) in the name.
+    if not classname or classname == name or name.endswith(" " + classname):
         return name
     return f"{classname}::{name}"
 

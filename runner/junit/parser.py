@@ -12,9 +12,11 @@ children, so memory stays flat in file size and text is only gathered where it i
 
 from __future__ import annotations
 
+import codecs
+import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NoReturn
+from typing import BinaryIO, NoReturn
 from xml.parsers.expat import ExpatError, ParserCreate, XMLParserType
 
 from defusedxml.common import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
@@ -78,7 +80,10 @@ def iter_case_batches(
 ) -> Iterator[list[CaseRecord]]:
     """The tests of `path`, one list per chunk read (the merge's hot loop avoids a generator step
     per test this way); memory stays at one chunk's worth of records."""
-    parser = ParserCreate()
+    encoding = _transcoded_encoding(path)
+    # expat reads UTF-8, UTF-16, ISO-8859-1 and ASCII itself; any other declared encoding (Shift_JIS,
+    # GBK, windows-1252...) is decoded by Python and handed to expat as UTF-8.
+    parser = ParserCreate("utf-8") if encoding is not None else ParserCreate()
     # The guards defusedxml installs (forbid_entities, forbid_external); DTDs without them are fine.
     parser.EntityDeclHandler = _forbid_entity
     parser.UnparsedEntityDeclHandler = _forbid_unparsed
@@ -88,7 +93,7 @@ def iter_case_batches(
     parser.StartElementHandler = router.first_element
     try:
         with path.open("rb") as handle:
-            while chunk := handle.read(_CHUNK_BYTES):
+            for chunk in _chunks(handle, encoding):
                 parser.Parse(chunk, False)
                 yield router.take()
             parser.Parse(b"", True)
@@ -97,6 +102,8 @@ def iter_case_batches(
         raise JUnitReadError(f"refused: {error}") from error
     except ExpatError as error:
         raise JUnitReadError(f"not well-formed XML: {error}") from error
+    except UnicodeDecodeError as error:
+        raise JUnitReadError(f"not {error.encoding} as its XML declaration says: {error.reason}") from error
     except OSError as error:
         raise JUnitReadError(f"unreadable: {error.strerror or error}") from error
     finally:
@@ -104,6 +111,42 @@ def iter_case_batches(
         # instead of at the next cycle collection (which the merge pauses while a file is read).
         parser.StartElementHandler = parser.EndElementHandler = parser.CharacterDataHandler = None
         router.reader = None
+
+
+_DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_EXPAT_ENCODINGS = frozenset(
+    {"utf-8", "utf8", "utf-16", "utf16", "iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"}
+)
+
+
+def _transcoded_encoding(path: Path) -> str | None:
+    """The declared encoding when Python must decode the file for expat, else None."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(200)
+    except OSError:
+        return None  # the read itself reports it
+    match = _DECLARED_ENCODING.match(head)
+    if match is None:
+        return None
+    name = match.group(1).decode("ascii")
+    if name.lower() in _EXPAT_ENCODINGS:
+        return None
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise JUnitReadError(f"unknown encoding {name!r} in its XML declaration") from None
+
+
+def _chunks(handle: BinaryIO, encoding: str | None) -> Iterator[bytes]:
+    if encoding is None:
+        while chunk := handle.read(_CHUNK_BYTES):
+            yield chunk
+        return
+    decoder = codecs.getincrementaldecoder(encoding)()
+    while chunk := handle.read(_CHUNK_BYTES):
+        yield decoder.decode(chunk).encode("utf-8")
+    yield decoder.decode(b"", final=True).encode("utf-8")
 
 
 class _Router:
