@@ -76,7 +76,7 @@ def golden(source: Path) -> dict[str, Any]:
             "errors": counts.errors,
             "skipped": counts.skipped,
             "flaky": counts.flaky,
-        },  # fmt: skip
+        },
         "status": status(Report(merged, RUN, NOW)),
         "tests": listed_tests(source),
         "failures": [
@@ -104,7 +104,7 @@ def golden(source: Path) -> dict[str, Any]:
                 "file": note.file,
                 "line": note.line,
                 "message": short(note.message),
-            }  # fmt: skip
+            }
             for note in report_annotations(merged, workspace, workspace)
         ],
         "durations": dict(sorted(merged.durations_by_nodeid.items())),
@@ -114,8 +114,28 @@ def golden(source: Path) -> dict[str, Any]:
 def test_the_corpus_holds_at_least_forty_inputs_from_every_producer() -> None:
     producers = {path.parent.name for path in INPUTS}
     assert len(INPUTS) >= 40
-    assert {"pytest", "jest", "mocha", "cypress", "surefire", "failsafe", "gradle", "go", "rspec", "phpunit",
-            "nunit2", "nunit3", "xunit", "trx", "nameless", "huge", "encoding", "hostile"} <= producers  # fmt: skip
+    assert {
+        "pytest",
+        "jest",
+        "mocha",
+        "cypress",
+        "surefire",
+        "failsafe",
+        "gradle",
+        "go",
+        "rspec",
+    } <= producers
+    assert {
+        "phpunit",
+        "nunit2",
+        "nunit3",
+        "xunit",
+        "trx",
+        "nameless",
+        "huge",
+        "encoding",
+        "hostile",
+    } <= producers
 
 
 @pytest.mark.parametrize("source", INPUTS, ids=[str(path.relative_to(CORPUS)) for path in INPUTS])
