@@ -75,7 +75,7 @@ def tally_file(
         if scan.pytest_output or planned is not None:
             nodeids = resolver.resolve_all(batch, scan.pytest_output)
             fresh = dict.fromkeys(nodeids, tally.index)
-            if len(fresh) == len(nodeids) and fresh.keys().isdisjoint(seen):
+            if len(fresh) == len(nodeids) and fresh.keys().isdisjoint(seen.keys()):
                 seen.update(fresh)  # no test of this chunk was seen before: nothing to add up
                 if durations is not None:
                     durations.update(

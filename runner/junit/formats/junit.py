@@ -13,6 +13,7 @@ Retries are counted only from explicit evidence:
 
 from __future__ import annotations
 
+import math
 from xml.parsers.expat import XMLParserType
 
 from runner.junit.formats.base import (
@@ -32,6 +33,8 @@ _RESULTS = {"failure": Outcome.FAILED, "error": Outcome.ERROR, "skipped": Outcom
 _RETRIES = frozenset({"flakyFailure", "flakyError", "rerunFailure", "rerunError", "rerun"})
 _OUTPUTS = frozenset({"system-out", "system-err"})
 _PASSED, _SKIPPED = Outcome.PASSED, Outcome.SKIPPED
+_INFINITY = math.inf
+_new_record = tuple.__new__
 
 
 class _Detail:
@@ -64,6 +67,7 @@ class JUnitReader(FormatReader):
         self._ignored_depth = 0  # inside a retry element: its children are not the test's
         self._suite_depth = 0
         self._previous: CaseRecord | None = None  # pytest output: held back to fold a rerun into
+        self._read_seconds = options.read_seconds
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if name == "testcase":
@@ -105,24 +109,54 @@ class JUnitReader(FormatReader):
                 self._suite_depth -= 1
             return
         if name == "testcase":
+            # The hot path of the whole report (once per test): everything inline, no calls
+            # beyond the attribute lookups and one record.
             self._case = None
             detail = self._detail
-            if detail is not None and detail.capturing is not None:
-                self._end_capture(detail)
+            if detail is None:
+                frozen = NO_DETAIL
+            else:
+                if detail.capturing is not None:
+                    self._end_capture(detail)
+                frozen = detail.freeze(self._outcome)
+            seconds = None
+            if self._read_seconds:
+                raw_time = attrs.get("time")
+                if raw_time:
+                    try:
+                        seconds = float(raw_time)
+                    except ValueError:
+                        seconds = parse_seconds(raw_time)
+                    else:
+                        if not 0.0 <= seconds < _INFINITY:  # negative, NaN or infinite: unknown
+                            seconds = None
             raw_line = attrs.get("line")
-            record = CaseRecord(
+            # tuple.__new__ builds the NamedTuple without its Python-level __new__ (fields in order).
+            record: CaseRecord = _new_record(CaseRecord, (
                 attrs.get("classname") or attrs.get("class", ""),
                 attrs.get("name", ""),
                 attrs.get("file"),
                 int(raw_line) if raw_line and raw_line.isdigit() else None,
-                self.seconds(attrs.get("time")),
+                seconds,
                 self._outcome,
-                NO_DETAIL if detail is None else detail.freeze(self._outcome),
-            )
-            if self.scan.pytest_output:
-                self._hold(record)
-            else:
+                frozen,
+                1,
+            ))  # fmt: skip
+            if not self.scan.pytest_output:
                 self.ready.append(record)
+                return
+            previous = self._previous
+            if previous is not None:
+                if (
+                    previous.name == record.name
+                    and previous.classname == record.classname
+                    and previous.file == record.file
+                ):  # noqa: E501
+                    # pytest-rerunfailures 16.6.1+: one testcase per attempt; the last one counts.
+                    record = record._replace(attempts=previous.attempts + 1)
+                else:
+                    self.ready.append(previous)
+            self._previous = record
             return
         if self._ignored_depth:
             self._ignored_depth -= 1
@@ -135,20 +169,6 @@ class JUnitReader(FormatReader):
         if self._previous is not None:
             self.ready.append(self._previous)
             self._previous = None
-
-    def _hold(self, record: CaseRecord) -> None:
-        previous = self._previous
-        if previous is not None:
-            if (previous.classname, previous.name, previous.file) == (
-                record.classname,
-                record.name,
-                record.file,
-            ):
-                # pytest-rerunfailures 16.6.1+: one testcase per attempt; the last one counts.
-                record = record._replace(attempts=previous.attempts + 1)
-            else:
-                self.ready.append(previous)
-        self._previous = record
 
     def _end_capture(self, detail: _Detail) -> None:
         tag = detail.capturing

@@ -229,6 +229,6 @@ def test_a_failure_whose_file_is_not_in_the_workspace_is_annotated_without_a_fil
     write_results(tmp_path / "results", failing={"tests/test_b.py::test_alert"}, shards=[1, 2])
     completed = run_report(tmp_path, github, "--no-comment", "--no-cost")
     assert completed.returncode == 1
-    assert (
-        "::error title=failed%3A tests/test_b.py%3A%3Atest_alert::assert 2 == 1" in completed.stdout
-    ), completed.stdout
+    assert "::error title=failed%3A tests/test_b.py%3A%3Atest_alert::assert 2 == 1" in completed.stdout, (
+        completed.stdout
+    )
