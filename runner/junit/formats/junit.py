@@ -151,7 +151,7 @@ class JUnitReader(FormatReader):
                     previous.name == record.name
                     and previous.classname == record.classname
                     and previous.file == record.file
-                ):  # noqa: E501
+                ):
                     # pytest-rerunfailures 16.6.1+: one testcase per attempt; the last one counts.
                     record = record._replace(attempts=previous.attempts + 1)
                 else:
