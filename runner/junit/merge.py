@@ -29,7 +29,7 @@ from runner.junit.model import (
     SuiteTiming,
 )
 from runner.junit.nodeid import NodeIdResolver
-from runner.junit.parser import FileScan, JUnitReadError
+from runner.junit.parser import FileScan, JUnitReadError, ReadOptions, iter_case_batches
 from runner.junit.plans import ShardPlan, shard_index_of
 from runner.junit.tally import MAX_NAMES_KEPT, FileTally, tally_file
 from runner.shard_exit import ShardExit, exit_path
@@ -115,8 +115,10 @@ def merge_files(
     plans = _read_plans(plan_files, problems)
     shard_total = _shard_total(plans, expected_shards, problems)
     resolver = NodeIdResolver(nodeid for plan in plans.values() for nodeid in plan.nodeids)
-    seen: dict[str, int] = {}  # pytest node id -> index (in xml_files) of the file that reported it first
-    durations: dict[str, float] = {}
+    # Every pytest node id reported -> its seconds (None when unknown or not collected): the exact
+    # identity set of the duplicate and plan checks, and the durations store, in one dict.
+    seen: dict[str, float | None] = {}
+    repeats: list[tuple[str, int]] = []  # (node id, index in xml_files of the file repeating it)
     failures: list[FailureDetail] = []
     failures_seen = 0
     totals = Counts()
@@ -126,24 +128,20 @@ def merge_files(
             index = shard_index_of(path)
             plan = plans.get(index) if index is not None else None
             scan = FileScan()
-            tally = FileTally(file_number, durations={} if collect_durations else None)
+            tally = FileTally(read_seconds=collect_durations)
             try:
                 tally_file(path, resolver, scan, tally, seen, plan, max_failures - len(failures))
             except JUnitReadError as error:
-                _forget(seen, file_number)
+                for nodeid in tally.added:
+                    del seen[nodeid]
                 summaries.append(FileSummary(str(path), index, Counts(), SuiteTiming(None, 0.0), str(error)))
                 problems.add(ProblemKind.UNREADABLE_FILE, _place(path), str(error))
                 continue
-            for duplicate in tally.duplicates:
-                first = xml_files[duplicate.first_file_index]
-                where = (f"twice in {_place(path)}" if first == path
-                         else f"first in {_place(first)}, again in {_place(path)}")  # fmt: skip
-                problems.add(ProblemKind.DUPLICATE_TEST, duplicate.nodeid, where)
-            problems.count_only(ProblemKind.DUPLICATE_TEST, tally.duplicates_count - len(tally.duplicates))
+            kept = tally.duplicates[: max(0, max_problems - len(repeats))]
+            repeats.extend((nodeid, file_number) for nodeid in kept)
+            problems.count_only(ProblemKind.DUPLICATE_TEST, tally.duplicates_count - len(kept))
             if plan is not None:
-                _compare_with_plan(plan, tally, seen, _place(path), problems)
-            if tally.durations:
-                _keep_longest(durations, tally.durations)
+                _compare_with_plan(plan, tally, _place(path), problems)
             _check_declared_total(path, scan, tally.counts.total, problems)
             totals += tally.counts
             failures.extend(tally.failures)
@@ -153,8 +151,7 @@ def merge_files(
                     str(path), index, tally.counts, scan.timing, None, scan.result_format, scan.declared_total
                 )
             )
-        # Freed before the collector resumes, or its first pass would walk the whole dict.
-        del seen
+    _name_duplicates(repeats, xml_files, resolver, problems)
     _check_shards_present(shard_total, summaries, plans, problems, results_dir)
     return MergedResults(
         counts=totals,
@@ -163,7 +160,7 @@ def merge_files(
         failures_not_kept=failures_seen - len(failures),
         problems=tuple(problems.kept),
         problem_totals=tuple(sorted(problems.totals.items(), key=lambda item: item[0].name)),
-        durations_by_nodeid=durations,
+        durations_by_nodeid=seen if collect_durations else {},
         planned_total=sum(len(plan.nodeids) for plan in plans.values()) if plans else None,
         shard_total=shard_total,
     )
@@ -216,19 +213,10 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _keep_longest(durations: dict[str, float], file_durations: dict[str, float]) -> None:
-    """Fold one file's durations into the run's: a test in several files keeps its longest time.
-    Why not a loop over the file: tests are rarely in two files, so `update` (in C) does nearly all."""
-    for nodeid in file_durations.keys() & durations.keys():
-        file_durations[nodeid] = max(file_durations[nodeid], durations[nodeid])
-    durations.update(file_durations)
-
-
-def _compare_with_plan(
-    plan: ShardPlan, tally: FileTally, seen: dict[str, int], source: str, problems: _Problems
-) -> None:
+def _compare_with_plan(plan: ShardPlan, tally: FileTally, source: str, problems: _Problems) -> None:
+    reported = set(tally.added)
     for nodeid in plan.nodeids:
-        if seen.get(nodeid) != tally.index and nodeid not in tally.repeated_here:
+        if nodeid not in reported and nodeid not in tally.repeated:
             problems.add(
                 ProblemKind.MISSING_TEST, nodeid, f"planned for shard {plan.index}, absent from {source}"
             )
@@ -247,10 +235,40 @@ def _check_declared_total(path: Path, scan: FileScan, counted: int, problems: _P
         )
 
 
-def _forget(seen: dict[str, int], file_number: int) -> None:
-    """Take an unreadable file's identities back out of the run's (only ever on an error)."""
-    for nodeid in [nodeid for nodeid, first in seen.items() if first == file_number]:
-        del seen[nodeid]
+def _name_duplicates(
+    repeats: list[tuple[str, int]], xml_files: Sequence[Path], resolver: NodeIdResolver, problems: _Problems
+) -> None:
+    """A duplicate names where it was first reported and where again. The first place is found by
+    reading the files again, only for the duplicates kept (a run without any reads nothing twice),
+    so the run's identity set need not hold a file per test."""
+    if not repeats:
+        return
+    first_places = _first_places({nodeid for nodeid, _ in repeats}, xml_files, resolver)
+    for nodeid, again in repeats:
+        first = first_places.get(nodeid, again)
+        again_in = _place(xml_files[again])
+        where = (
+            f"twice in {again_in}"
+            if first == again
+            else f"first in {_place(xml_files[first])}, again in {again_in}"
+        )
+        problems.add(ProblemKind.DUPLICATE_TEST, nodeid, where)
+
+
+def _first_places(wanted: set[str], xml_files: Sequence[Path], resolver: NodeIdResolver) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for file_number, path in enumerate(xml_files):
+        scan = FileScan()
+        try:
+            for batch in iter_case_batches(path, scan, ReadOptions(read_seconds=False)):
+                for nodeid in resolver.resolve_all(batch, scan.pytest_output):
+                    if nodeid in wanted and nodeid not in found:
+                        found[nodeid] = file_number
+        except JUnitReadError:
+            continue
+        if len(found) == len(wanted):
+            break
+    return found
 
 
 def _place(path: Path) -> str:

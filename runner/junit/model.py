@@ -178,7 +178,8 @@ class MergedResults:
     failures_not_kept: int
     problems: tuple[Problem, ...]
     problem_totals: tuple[tuple[ProblemKind, int], ...]
-    durations_by_nodeid: dict[str, float] = field(repr=False, default_factory=dict)
+    # pytest node id -> seconds (None: the file gave no usable time); empty when not collected.
+    durations_by_nodeid: dict[str, float | None] = field(repr=False, default_factory=dict)
     planned_total: int | None = None
     shard_total: int | None = None
 

@@ -30,26 +30,23 @@ MAX_NAMES_KEPT = 500
 _PASSED, _FAILED, _SKIPPED = Outcome.PASSED, Outcome.FAILED, Outcome.SKIPPED
 
 
-@dataclass(frozen=True)
-class Duplicate:
-    nodeid: str
-    first_file_index: int  # the file that reported it first (may be this one)
-
-
 @dataclass
 class FileTally:
     """One file's share, folded into the run only once the whole file has been read."""
 
-    index: int  # this file's place in the merge, the value it writes into the run's identities
+    read_seconds: bool = True
     counts: Counts = field(default_factory=Counts)
-    durations: dict[str, float] | None = None
+    # Node ids this file reported first (in file order): taken back out of the run's identities if
+    # the file turns out unreadable half-way, and what the plan check reads.
+    added: list[str] = field(default_factory=list)
     failures: list[FailureDetail] = field(default_factory=list)
     failures_seen: int = 0
+    # Repeats: every one in `repeated` (rare), the first MAX_NAMES_KEPT in order in `duplicates`.
+    duplicates: list[str] = field(default_factory=list)
+    duplicates_count: int = 0
+    repeated: set[str] = field(default_factory=set)
     # Names kept up to the problem limit, the rest only counted: a wrong plan can make every test
     # "unplanned", and a million names is exactly what the merge avoids holding.
-    duplicates: list[Duplicate] = field(default_factory=list)
-    duplicates_count: int = 0
-    repeated_here: set[str] = field(default_factory=set)  # reported here, but first elsewhere
     unplanned: list[str] = field(default_factory=list)
     unplanned_count: int = 0
 
@@ -59,29 +56,29 @@ def tally_file(
     resolver: NodeIdResolver,
     scan: FileScan,
     tally: FileTally,
-    seen: dict[str, int],
+    seen: dict[str, float | None],
     plan: ShardPlan | None,
     failure_room: int,
 ) -> None:
-    """Fill `tally` from `path`, adding new identities to `seen`; raises JUnitReadError on a bad
-    file, after which the caller takes this file's identities back out."""
-    durations = tally.durations
+    """Fill `tally` from `path`, adding its new node ids to `seen` (node id -> seconds, None when
+    unknown or not collected); raises JUnitReadError on a bad file, after which the caller takes
+    `tally.added` back out."""
+    read_seconds = tally.read_seconds
     planned = set(plan.nodeids) if plan is not None else None
-    options = ReadOptions(read_seconds=durations is not None)
+    options = ReadOptions(read_seconds=read_seconds)
     cases = failed = errors = skipped = flaky = 0
     for batch in iter_case_batches(path, scan, options):
         cases += len(batch)
         nodeids: list[str] | None = None
         if scan.pytest_output or planned is not None:
             nodeids = resolver.resolve_all(batch, scan.pytest_output)
-            fresh = dict.fromkeys(nodeids, tally.index)
+            if read_seconds:
+                fresh = dict(zip(nodeids, [record.seconds for record in batch], strict=True))
+            else:
+                fresh = dict.fromkeys(nodeids)
             if len(fresh) == len(nodeids) and fresh.keys().isdisjoint(seen.keys()):
                 seen.update(fresh)  # no test of this chunk was seen before: nothing to add up
-                if durations is not None:
-                    durations.update(
-                        [(nodeid, record.seconds) for nodeid, record in zip(nodeids, batch, strict=True)
-                         if record.seconds is not None]
-                    )  # fmt: skip
+                tally.added += nodeids
             else:
                 _note_one_by_one(batch, nodeids, tally, seen)
             if planned is not None and not planned.issuperset(fresh):
@@ -113,21 +110,22 @@ def tally_file(
 
 
 def _note_one_by_one(
-    batch: list[CaseRecord], nodeids: list[str], tally: FileTally, seen: dict[str, int]
+    batch: list[CaseRecord], nodeids: list[str], tally: FileTally, seen: dict[str, float | None]
 ) -> None:
-    durations = tally.durations
+    read_seconds = tally.read_seconds
     for record, nodeid in zip(batch, nodeids, strict=True):
-        first = seen.get(nodeid)
-        if first is None:
-            seen[nodeid] = tally.index
-        else:
-            if first != tally.index:
-                tally.repeated_here.add(nodeid)
-            tally.duplicates_count += 1
-            if len(tally.duplicates) < MAX_NAMES_KEPT:
-                tally.duplicates.append(Duplicate(nodeid, first))
-        if durations is not None and record.seconds is not None:
-            durations[nodeid] = max(durations.get(nodeid, 0.0), record.seconds)
+        seconds = record.seconds if read_seconds else None
+        if nodeid not in seen:
+            seen[nodeid] = seconds
+            tally.added.append(nodeid)
+            continue
+        tally.repeated.add(nodeid)
+        tally.duplicates_count += 1
+        if len(tally.duplicates) < MAX_NAMES_KEPT:
+            tally.duplicates.append(nodeid)
+        previous = seen[nodeid]
+        if seconds is not None and (previous is None or seconds > previous):
+            seen[nodeid] = seconds  # a test in several places keeps its longest time
 
 
 def _note_unplanned(nodeids: list[str], tally: FileTally, planned: set[str]) -> None:
