@@ -83,11 +83,12 @@ def tally_file(
                 _note_one_by_one(batch, nodeids, tally, seen)
             if planned is not None and not planned.issuperset(fresh):
                 _note_unplanned(nodeids, tally, planned)
-        # Most records are a plain single pass; only the others are looked at one by one.
+        # Most records are a plain single pass; only the others are looked at one by one. (Every
+        # reader gives a test that did not pass a detail, so NO_DETAIL means passed.)
         for index in [
             index
             for index, record in enumerate(batch)
-            if record.outcome is not _PASSED or record.attempts != 1 or record.detail is not NO_DETAIL
+            if record.detail is not NO_DETAIL or record.attempts != 1
         ]:
             record = batch[index]
             outcome = record.outcome

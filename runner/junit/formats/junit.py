@@ -68,6 +68,7 @@ class JUnitReader(FormatReader):
         self._suite_depth = 0
         self._previous: CaseRecord | None = None  # pytest output: held back to fold a rerun into
         self._read_seconds = options.read_seconds
+        self._pytest = False  # scan.pytest_output, read once per test
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if name == "testcase":
@@ -142,7 +143,7 @@ class JUnitReader(FormatReader):
                 frozen,
                 1,
             ))  # fmt: skip
-            if not self.scan.pytest_output:
+            if not self._pytest:
                 self.ready.append(record)
                 return
             previous = self._previous
@@ -184,8 +185,8 @@ class JUnitReader(FormatReader):
             self._suite_depth += 1
             if self._suite_depth == 1:
                 if attrs.get("name") == "pytest":
-                    self.scan.pytest_output = True
+                    self.scan.pytest_output = self._pytest = True
                 self.scan.seconds += parse_seconds(attrs.get("time")) or 0.0
                 self.scan.note_start(timestamp(attrs.get("timestamp")))
         elif name == "testsuites" and attrs.get("name", "").startswith("pytest"):
-            self.scan.pytest_output = True
+            self.scan.pytest_output = self._pytest = True
