@@ -405,3 +405,10 @@ def test_a_bare_failure_or_error_stays_a_failure_in_the_merged_file(tmp_path: Pa
     write_merged_junit(merged.files, tmp_path / "out" / "merged.xml")
     again = merge_files([tmp_path / "out" / "merged.xml"])
     assert (again.counts.failed, again.counts.errors, again.counts.passed) == (1, 1, 0)
+
+
+def test_a_test_without_a_usable_time_keeps_its_previous_time_in_the_store() -> None:
+    previous = {"t::a": 4.0, "t::b": 1.0}
+    this_run: dict[str, float | None] = {"t::a": None, "t::b": 2.0, "t::c": None}
+    assert merged_store(previous, this_run, {"t::a", "t::b", "t::c"}) == {"t::a": 4.0, "t::b": 2.0}
+    assert merged_store(previous, this_run, None) == {"t::a": 4.0, "t::b": 2.0, "t::c": None}
