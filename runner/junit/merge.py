@@ -14,46 +14,34 @@ one file or across files, is a duplicate, named with both places.
 from __future__ import annotations
 
 import gc
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from runner.junit.completeness import (
+    Problems,
+    check_shards_present,
+    compare_with_plan,
+    planned_shard_count,
+    read_plans,
+)
 from runner.junit.model import (
     Counts,
     FailureDetail,
     FileSummary,
     MergedResults,
-    Problem,
     ProblemKind,
     SuiteTiming,
 )
 from runner.junit.nodeid import NodeIdResolver
 from runner.junit.parser import FileScan, JUnitReadError, ReadOptions, iter_case_batches
-from runner.junit.plans import ShardPlan, shard_index_of
+from runner.junit.plans import shard_index_of
 from runner.junit.tally import MAX_NAMES_KEPT, FileTally, tally_file
-from runner.shard_exit import ShardExit, exit_path
 
 RESULT_SUFFIXES = (".xml", ".trx")
 
 DEFAULT_MAX_FAILURES = 1_000
 DEFAULT_MAX_PROBLEMS = MAX_NAMES_KEPT
-
-
-class _Problems:
-    def __init__(self, limit: int) -> None:
-        self.kept: list[Problem] = []
-        self.totals: Counter[ProblemKind] = Counter()
-        self._limit = limit
-
-    def add(self, kind: ProblemKind, subject: str, detail: str = "") -> None:
-        self.totals[kind] += 1
-        if len(self.kept) < self._limit:
-            self.kept.append(Problem(kind, subject, detail))
-
-    def count_only(self, kind: ProblemKind, count: int) -> None:
-        if count > 0:
-            self.totals[kind] += count
 
 
 def discover(results_dir: Path) -> tuple[list[Path], list[Path]]:
@@ -111,9 +99,9 @@ def merge_files(
 ) -> MergedResults:
     """`collect_durations=False` skips the {nodeid: seconds} map. `results_dir` is where a crashed
     shard's exit record is looked for."""
-    problems = _Problems(max_problems)
-    plans = _read_plans(plan_files, problems)
-    shard_total = _shard_total(plans, expected_shards, problems)
+    problems = Problems(max_problems)
+    plans = read_plans(plan_files, problems)
+    shard_total = planned_shard_count(plans, expected_shards, problems)
     resolver = NodeIdResolver(nodeid for plan in plans.values() for nodeid in plan.nodeids)
     # Every pytest node id reported -> its seconds (None when unknown or not collected): the exact
     # identity set of the duplicate and plan checks, and the durations store, in one dict.
@@ -141,7 +129,7 @@ def merge_files(
             repeats.extend((nodeid, file_number) for nodeid in kept)
             problems.count_only(ProblemKind.DUPLICATE_TEST, tally.duplicates_count - len(kept))
             if plan is not None:
-                _compare_with_plan(plan, tally, _place(path), problems)
+                compare_with_plan(plan, tally, _place(path), problems)
             _check_declared_total(path, scan, tally.counts.total, problems)
             totals += tally.counts
             failures.extend(tally.failures)
@@ -152,7 +140,7 @@ def merge_files(
                 )
             )
     _name_duplicates(repeats, xml_files, resolver, problems)
-    _check_shards_present(shard_total, summaries, plans, problems, results_dir)
+    check_shards_present(shard_total, summaries, plans, problems, results_dir)
     return MergedResults(
         counts=totals,
         files=tuple(summaries),
@@ -164,38 +152,6 @@ def merge_files(
         planned_total=sum(len(plan.nodeids) for plan in plans.values()) if plans else None,
         shard_total=shard_total,
     )
-
-
-def _read_plans(plan_files: Iterable[Path], problems: _Problems) -> dict[int, ShardPlan]:
-    plans: dict[int, ShardPlan] = {}
-    for path in plan_files:
-        try:
-            plan = ShardPlan.read(path)
-        except JUnitReadError as error:
-            problems.add(ProblemKind.UNREADABLE_FILE, path.name, str(error))
-            continue
-        plans[plan.index] = plan
-    return plans
-
-
-def _shard_total(plans: dict[int, ShardPlan], expected: int | None, problems: _Problems) -> int | None:
-    totals = {plan.total for plan in plans.values()}
-    hashes = {plan.plan_hash for plan in plans.values()}
-    if len(totals) > 1 or len(hashes) > 1:
-        problems.add(
-            ProblemKind.PLAN_MISMATCH,
-            "shard plans",
-            f"plans come from different runs (totals {sorted(totals)}, {len(hashes)} plan hashes)",
-        )
-    if expected is not None:
-        if totals and totals != {expected}:
-            problems.add(
-                ProblemKind.PLAN_MISMATCH,
-                "shard plans",
-                f"plans say {sorted(totals)} shards, expected {expected}",
-            )
-        return expected
-    return max(totals) if totals else None
 
 
 @contextmanager
@@ -213,19 +169,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _compare_with_plan(plan: ShardPlan, tally: FileTally, source: str, problems: _Problems) -> None:
-    reported = set(tally.added)
-    for nodeid in plan.nodeids:
-        if nodeid not in reported and nodeid not in tally.repeated:
-            problems.add(
-                ProblemKind.MISSING_TEST, nodeid, f"planned for shard {plan.index}, absent from {source}"
-            )
-    for nodeid in tally.unplanned:
-        problems.add(ProblemKind.UNPLANNED_TEST, nodeid, f"in {source}, not in shard {plan.index}'s plan")
-    problems.count_only(ProblemKind.UNPLANNED_TEST, tally.unplanned_count - len(tally.unplanned))
-
-
-def _check_declared_total(path: Path, scan: FileScan, counted: int, problems: _Problems) -> None:
+def _check_declared_total(path: Path, scan: FileScan, counted: int, problems: Problems) -> None:
     """NUnit, xUnit.net and TRX record how many tests they hold; a difference is worth a warning."""
     declared = scan.declared_total
     if declared is not None and declared != counted:
@@ -236,7 +180,7 @@ def _check_declared_total(path: Path, scan: FileScan, counted: int, problems: _P
 
 
 def _name_duplicates(
-    repeats: list[tuple[str, int]], xml_files: Sequence[Path], resolver: NodeIdResolver, problems: _Problems
+    repeats: list[tuple[str, int]], xml_files: Sequence[Path], resolver: NodeIdResolver, problems: Problems
 ) -> None:
     """A duplicate names where it was first reported and where again. The first place is found by
     reading the files again, only for the duplicates kept (a run without any reads nothing twice),
@@ -278,39 +222,3 @@ def _place(path: Path) -> str:
         if path.parent.name.startswith(("results-", "shard-"))
         else path.name
     )
-
-
-def _check_shards_present(
-    shard_total: int | None,
-    summaries: list[FileSummary],
-    plans: dict[int, ShardPlan],
-    problems: _Problems,
-    results_dir: Path | None,
-) -> None:
-    if shard_total is None:
-        if not summaries:
-            problems.add(ProblemKind.MISSING_SHARD, "all shards", "no result files were found")
-        return
-    reported = {summary.shard_index for summary in summaries}
-    for index in range(1, shard_total + 1):
-        if index in reported:
-            continue
-        planned = len(plans[index].nodeids) if index in plans else None
-        if planned is None:
-            detail = "no result file"
-        else:
-            detail = f"{planned} planned {'test' if planned == 1 else 'tests'} did not report"
-        ended = _shard_exit(results_dir, index)
-        if ended is not None:
-            detail += f": {ended.describe()}"
-        problems.add(ProblemKind.MISSING_SHARD, f"shard {index}/{shard_total}", detail)
-
-
-def _shard_exit(results_dir: Path | None, index: int) -> ShardExit | None:
-    if results_dir is None or not results_dir.is_dir():
-        return None
-    for path in [exit_path(results_dir, index), *results_dir.glob(f"*/shard-{index}.exit.json")]:
-        ended = ShardExit.read(path)
-        if ended is not None:
-            return ended
-    return None
