@@ -67,8 +67,16 @@ class NodeIdResolver:
         case (pytest output, no plans, no `file` attribute) one comprehension with the prefix
         lookup inline avoids a `resolve` call per testcase, which costs more than the lookup."""
         resolve = self.resolve
-        if self._planned or not pytest_output:
-            return [resolve(record[0], record[1], record[2], pytest_output) for record in records]
+        if self._planned:
+            # `report` in CI: the plans name every test, so one dict lookup resolves nearly all.
+            planned = self._planned
+            return [
+                planned.get((record.classname, record.name))
+                or resolve(record.classname, record.name, record.file, pytest_output)
+                for record in records
+            ]
+        if not pytest_output:
+            return [resolve(record.classname, record.name, record.file, pytest_output) for record in records]
         prefixes, prefix = self._prefixes, self._prefix
         return [
             (prefixes.get(record.classname) or prefix(record.classname)) + record.name
