@@ -79,7 +79,7 @@ class LocationSource(Enum):
     NODE_ID = "node id"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FailureDetail:
     """A failed or errored test as the report shows it (text already cut to a bounded length)."""
 

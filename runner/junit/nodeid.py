@@ -19,11 +19,13 @@ not invertible (`tests.test_x.TestC` could also be `tests/test_x/TestC.py`), so 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Sequence
 
 from runner.junit.model import CaseRecord
 
 UNNAMED = "(unnamed)"
+_CLASSNAME, _NAME, _FILE = (operator.attrgetter(field) for field in ("classname", "name", "file"))
 
 
 def mangle(nodeid: str) -> tuple[str, str]:
@@ -77,13 +79,16 @@ class NodeIdResolver:
             ]
         if not pytest_output:
             return [resolve(record.classname, record.name, record.file, pytest_output) for record in records]
-        prefixes, prefix = self._prefixes, self._prefix
-        return [
-            (prefixes.get(record.classname) or prefix(record.classname)) + record.name
-            if record.classname and not record.file
-            else resolve(record.classname, record.name, record.file, True)
-            for record in records
-        ]
+        if not any(map(_FILE, records)):
+            # One pass of C-level maps: the node id is the classname's prefix plus the name.
+            classnames = list(map(_CLASSNAME, records))
+            prefixes = list(map(self._prefixes.get, classnames))
+            if None in prefixes:  # a classname not seen before (or an empty one)
+                prefixes = [prefix if prefix is not None or not classname else self._prefix(classname)
+                            for prefix, classname in zip(prefixes, classnames, strict=True)]  # fmt: skip
+            if None not in prefixes:
+                return list(map(operator.add, prefixes, map(_NAME, records)))
+        return [resolve(record.classname, record.name, record.file, True) for record in records]
 
     def _prefix(self, classname: str) -> str:
         # Many tests share a classname; its node id prefix is worked out once.

@@ -14,7 +14,9 @@ problems keep their order). Only records that are not a plain single pass get a 
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
+from itertools import compress, repeat
 from pathlib import Path
 
 from runner.junit.formats.base import FileScan, ReadOptions
@@ -28,6 +30,8 @@ from runner.junit.plans import ShardPlan
 MAX_NAMES_KEPT = 500
 
 _PASSED, _FAILED, _SKIPPED = Outcome.PASSED, Outcome.FAILED, Outcome.SKIPPED
+# Field readers for C-level passes over a chunk (map/compress instead of a Python loop per test).
+_DETAIL, _ATTEMPTS, _SECONDS = (operator.attrgetter(field) for field in ("detail", "attempts", "seconds"))
 
 
 @dataclass
@@ -73,7 +77,7 @@ def tally_file(
         if scan.pytest_output or planned is not None:
             nodeids = resolver.resolve_all(batch, scan.pytest_output)
             if read_seconds:
-                fresh = dict(zip(nodeids, [record.seconds for record in batch], strict=True))
+                fresh = dict(zip(nodeids, map(_SECONDS, batch), strict=True))
             else:
                 fresh = dict.fromkeys(nodeids)
             if len(fresh) == len(nodeids) and fresh.keys().isdisjoint(seen.keys()):
@@ -85,11 +89,9 @@ def tally_file(
                 _note_unplanned(nodeids, tally, planned)
         # Most records are a plain single pass; only the others are looked at one by one. (Every
         # reader gives a test that did not pass a detail, so NO_DETAIL means passed.)
-        for index in [
-            index
-            for index, record in enumerate(batch)
-            if record.detail is not NO_DETAIL or record.attempts != 1
-        ]:
+        notable = map(operator.or_, map(operator.is_not, map(_DETAIL, batch), repeat(NO_DETAIL)),
+                      map(operator.ne, map(_ATTEMPTS, batch), repeat(1)))  # fmt: skip
+        for index in compress(range(len(batch)), notable):
             record = batch[index]
             outcome = record.outcome
             if outcome is _PASSED:
