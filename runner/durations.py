@@ -69,7 +69,7 @@ def _store_text(durations: Mapping[str, float | None]) -> Iterator[str]:
     yield "{}\n" if opening == "{\n " else "\n}\n"
 
 
-_SLICE = 50_000
+_SLICE = 10_000
 
 
 def _write_atomically(path: Path, pieces: Iterable[str]) -> None:

@@ -72,7 +72,8 @@ class JUnitReader(FormatReader):
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         if name == "testcase":
-            self._case, self._outcome, self._detail = attrs, _PASSED, None
+            # `_outcome` and `_detail` are back at PASSED and None here: `end` resets them.
+            self._case = attrs
             return
         name = local_name(name)
         if self._case is None:
@@ -114,12 +115,14 @@ class JUnitReader(FormatReader):
             # beyond the attribute lookups and one record.
             self._case = None
             detail = self._detail
+            outcome = self._outcome
             if detail is None:
                 frozen = NO_DETAIL
             else:
                 if detail.capturing is not None:
                     self._end_capture(detail)
-                frozen = detail.freeze(self._outcome)
+                frozen = detail.freeze(outcome)
+                self._detail, self._outcome = None, _PASSED
             seconds = None
             if self._read_seconds:
                 raw_time = attrs.get("time")
@@ -139,7 +142,7 @@ class JUnitReader(FormatReader):
                 attrs.get("file"),
                 int(raw_line) if raw_line and raw_line.isdigit() else None,
                 seconds,
-                self._outcome,
+                outcome,
                 frozen,
                 1,
             ))  # fmt: skip
