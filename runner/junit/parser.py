@@ -69,7 +69,9 @@ class UnsupportedResultFile(JUnitReadError):
     """Well-formed XML, but not a result format the reader knows."""
 
 
-def iter_cases(path: Path, scan: FileScan | None = None, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[CaseRecord]:  # noqa: E501  # fmt: skip
+def iter_cases(
+    path: Path, scan: FileScan | None = None, options: ReadOptions = DEFAULT_OPTIONS
+) -> Iterator[CaseRecord]:
     """Every test of `path` in document order; raises JUnitReadError on a bad file."""
     for batch in iter_case_batches(path, scan, options):
         yield from batch
