@@ -69,8 +69,28 @@ def annotation_location(
 
 
 _CLASSNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+")
-_SOURCE_SUFFIXES = tuple(".java .kt .scala .groovy .cs .fs .vb .php .rb .py .go .ts .js".split())
-_SOURCE_ROOTS = tuple("src/test/java src/test/kotlin src/test/scala src/it/java test tests src".split()) + (
+_SOURCE_SUFFIXES = (
+    ".java",
+    ".kt",
+    ".scala",
+    ".groovy",
+    ".cs",
+    ".fs",
+    ".vb",
+    ".php",
+    ".rb",
+    ".py",
+    ".go",
+    ".ts",
+)
+_SOURCE_ROOTS = (
+    "src/test/java",
+    "src/test/kotlin",
+    "src/test/scala",
+    "src/it/java",
+    "test",
+    "tests",
+    "src",
     "",
 )
 
