@@ -83,9 +83,11 @@ class NodeIdResolver:
             # One pass of C-level maps: the node id is the classname's prefix plus the name.
             classnames = list(map(_CLASSNAME, records))
             prefixes = list(map(self._prefixes.get, classnames))
-            if None in prefixes:  # a classname not seen before (or an empty one)
-                prefixes = [prefix if prefix is not None or not classname else self._prefix(classname)
-                            for prefix, classname in zip(prefixes, classnames, strict=True)]  # fmt: skip
+            if None in prefixes:  # classnames not seen before (or an empty one): work each out once
+                for classname in set(classnames).difference(self._prefixes):
+                    if classname:
+                        self._prefix(classname)
+                prefixes = list(map(self._prefixes.get, classnames))
             if None not in prefixes:
                 return list(map(operator.add, prefixes, map(_NAME, records)))
         return [resolve(record.classname, record.name, record.file, True) for record in records]
