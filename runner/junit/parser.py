@@ -181,8 +181,7 @@ class _Router:
             return []
         if final:
             reader.finish()
-        batch, reader.ready = reader.ready, []
-        return batch
+        return reader.take()
 
 
 def _forbid_entity(name: str, is_parameter: bool, value: str | None, base: str | None, sysid: str | None,

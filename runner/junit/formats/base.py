@@ -60,6 +60,7 @@ class FormatReader:
         self.scan = scan
         self.options = options
         self.ready: list[CaseRecord] = []
+        self.emit = self.ready.append  # `ready` stays one list (the parser copies and clears it)
         self._pieces: list[str] = []
         self._piece_chars = 0
         scan.result_format = self.result_format
@@ -69,6 +70,12 @@ class FormatReader:
 
     def end(self, name: str) -> None:
         raise NotImplementedError
+
+    def take(self) -> list[CaseRecord]:
+        """The records finished since the last call."""
+        batch = self.ready[:]
+        self.ready.clear()
+        return batch
 
     def finish(self) -> None:
         """The document ended: hand over anything held back."""

@@ -102,7 +102,7 @@ class DotNetReader(FormatReader):
         output = self._output if outcome.is_failure else ""
         detail = CaseDetail(self._message, self._text, self._type, 0, tuple(self._properties), output)
         raw_time = attrs.get("duration") if "duration" in attrs else attrs.get("time")
-        self.ready.append(CaseRecord(classname, name, None, None, self.seconds(raw_time), outcome, detail))
+        self.emit(CaseRecord(classname, name, None, None, self.seconds(raw_time), outcome, detail))
 
 
 class NUnit3Reader(DotNetReader):

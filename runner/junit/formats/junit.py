@@ -147,7 +147,7 @@ class JUnitReader(FormatReader):
                 1,
             ))  # fmt: skip
             if not self._pytest:
-                self.ready.append(record)
+                self.emit(record)
                 return
             previous = self._previous
             if previous is not None:
@@ -159,7 +159,7 @@ class JUnitReader(FormatReader):
                     # pytest-rerunfailures 16.6.1+: one testcase per attempt; the last one counts.
                     record = record._replace(attempts=previous.attempts + 1)
                 else:
-                    self.ready.append(previous)
+                    self.emit(previous)
             self._previous = record
             return
         if self._ignored_depth:
@@ -171,7 +171,7 @@ class JUnitReader(FormatReader):
 
     def finish(self) -> None:
         if self._previous is not None:
-            self.ready.append(self._previous)
+            self.emit(self._previous)
             self._previous = None
 
     def _end_capture(self, detail: _Detail) -> None:

@@ -104,7 +104,7 @@ class TrxReader(FormatReader):
 
     def finish(self) -> None:
         for test_id, record in self._waiting:
-            self.ready.append(self._named(record, self._classes.get(test_id, "")))
+            self.emit(self._named(record, self._classes.get(test_id, "")))
         self._waiting = []
 
     def _emit(self, attrs: dict[str, str]) -> None:
@@ -122,7 +122,7 @@ class TrxReader(FormatReader):
         record = CaseRecord("", attrs.get("testName", ""), None, None, seconds, outcome, detail)
         test_id = attrs.get("testId", "")
         if test_id in self._classes:
-            self.ready.append(self._named(record, self._classes[test_id]))
+            self.emit(self._named(record, self._classes[test_id]))
         else:
             self._waiting.append((test_id, record))
 
