@@ -47,9 +47,7 @@ def _spt_invoke(handler_fn, event, context):
 
 
 def _spt_log_error(error_type, message, stack):
-    _spt_record(
-        "[ERROR] %s: %s\nTraceback (most recent call last):\n%s" % (error_type, message, "".join(stack))
-    )
+    _spt_record(f"[ERROR] {error_type}: {message}\nTraceback (most recent call last):\n{''.join(stack)}")
 
 
 def _spt_error(error):
@@ -73,16 +71,16 @@ def _spt_init_error(module_name, handler_name, error):
     if isinstance(error, SyntaxError):
         error_type, message = (
             "Runtime.UserCodeSyntaxError",
-            "Syntax error in module '%s': %s" % (module_name, error),
+            f"Syntax error in module '{module_name}': {error}",
         )
     elif isinstance(error, ImportError):
         error_type, message = (
             "Runtime.ImportModuleError",
-            "Unable to import module '%s': %s" % (module_name, error),
+            f"Unable to import module '{module_name}': {error}",
         )
     elif isinstance(error, AttributeError):
         error_type = "Runtime.HandlerNotFound"
-        message = "Handler '%s' missing on module '%s'" % (handler_name, module_name)
+        message = f"Handler '{handler_name}' missing on module '{module_name}'"
     else:
         error_type, message = type(error).__name__, str(error)
     _spt_log_error(error_type, message, [])

@@ -26,6 +26,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 # A runtime writes one multi-line record as this prefix + its JSON string on one stderr line.
@@ -79,7 +80,7 @@ def _peak_memory_mb(pid: int | None) -> int | None:
     if pid is None:
         return None
     try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        with Path(f"/proc/{pid}/status").open(encoding="ascii") as status:
             for line in status:
                 if line.startswith("VmHWM:"):
                     return max(1, math.ceil(int(line.split()[1]) / 1024))
@@ -97,7 +98,7 @@ class _WorkerSubprocess:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._real, name)
 
-    def Popen(self, args: Any, *rest: Any, **options: Any) -> Any:  # noqa: N802 - subprocess's name
+    def Popen(self, args: Any, *rest: Any, **options: Any) -> Any:
         overlay = getattr(_spawning, "environment", None)
         env = options.get("env")
         if overlay and isinstance(env, dict):

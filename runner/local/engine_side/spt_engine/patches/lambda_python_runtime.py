@@ -111,7 +111,7 @@ def apply() -> None:
             if process is not None:
                 try:
                     returncode = process.wait(timeout=2)
-                except Exception:  # noqa: BLE001 - an unreapable worker still died
+                except Exception:  # an unreapable worker still died
                     returncode = process.returncode
             message = _exit_message(request_id, returncode)
             _errors.body = {"errorMessage": message, "errorType": "Runtime.ExitError"}
