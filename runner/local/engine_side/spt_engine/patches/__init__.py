@@ -17,6 +17,9 @@ PATCHES: tuple[str, ...] = (
     "lambda_python_runtime",
     "lambda_unsupported_runtime",
     "lambda_throttle_metrics",
+    "cfn_bucket_not_empty",
+    "cfn_resource_tags",
+    "cfn_lambda_code_must_exist",
 )
 
 DISABLE_VARIABLE = "SPT_ENGINE_DISABLE_PATCHES"
