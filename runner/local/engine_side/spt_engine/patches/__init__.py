@@ -20,6 +20,9 @@ PATCHES: tuple[str, ...] = (
     "cfn_bucket_not_empty",
     "cfn_resource_tags",
     "cfn_lambda_code_must_exist",
+    "cfn_export_in_use",
+    "cfn_update_cleanup_events",
+    "cfn_rollback_reason",
 )
 
 DISABLE_VARIABLE = "SPT_ENGINE_DISABLE_PATCHES"

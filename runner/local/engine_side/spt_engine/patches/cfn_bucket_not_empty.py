@@ -14,8 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 MESSAGE = (
-    "The bucket you tried to delete is not empty (Service: S3, Status Code: 409, "
-    "Error Code: BucketNotEmpty)"
+    "The bucket you tried to delete is not empty (Service: S3, Status Code: 409, Error Code: BucketNotEmpty)"
 )
 
 

@@ -48,7 +48,9 @@ def apply() -> None:
         write_tags(name, props)
         return name, attributes
 
-    def update(physical_id: str, old_props: dict[str, Any], new_props: dict[str, Any], stack_name: str) -> Any:
+    def update(
+        physical_id: str, old_props: dict[str, Any], new_props: dict[str, Any], stack_name: str
+    ) -> Any:
         name, attributes = original_update(physical_id, old_props, new_props, stack_name)
         write_tags(name, new_props)
         return name, attributes
