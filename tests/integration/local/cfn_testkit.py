@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,6 +131,16 @@ def _status(observer: Any, stack_name: str) -> str:
         if "does not exist" in str(error):
             return "DELETE_COMPLETE"  # a deleted stack is not found by its name
         raise
+
+
+@contextmanager
+def engine_without(*patches: str) -> Iterator[EngineUnderTest]:
+    """A second engine with the named engine patches left out: proves a behaviour is the patch's."""
+    endpoint = LocalEndpoint.start(extra_environment={"SPT_ENGINE_DISABLE_PATCHES": ",".join(patches)})
+    try:
+        yield EngineUnderTest(url=endpoint.url)
+    finally:
+        endpoint.stop()
 
 
 @pytest.fixture

@@ -39,7 +39,8 @@ def apply() -> None:
         if status == "ROLLBACK_IN_PROGRESS" and rest and rest[0] == "Rollback requested":
             failed = failed_in_this_run(stack_id)
             if failed:
-                reason = f"The following resource(s) failed to create: [{', '.join(failed)}]. Rollback requested by user."
+                names = ", ".join(failed)
+                reason = f"The following resource(s) failed to create: [{names}]. Rollback requested by user."
                 rest = (reason, *rest[1:])
         return original(stack_id, stack_name, logical_id, resource_type, status, *rest, **options)
 
