@@ -23,6 +23,7 @@ PATCHES: tuple[str, ...] = (
     "cfn_export_in_use",
     "cfn_update_cleanup_events",
     "cfn_rollback_reason",
+    "lambda_logging_config_defaults",
 )
 
 DISABLE_VARIABLE = "SPT_ENGINE_DISABLE_PATCHES"
