@@ -24,6 +24,7 @@ PATCHES: tuple[str, ...] = (
     "cfn_update_cleanup_events",
     "cfn_rollback_reason",
     "lambda_logging_config_defaults",
+    "cfn_generated_names",
 )
 
 DISABLE_VARIABLE = "SPT_ENGINE_DISABLE_PATCHES"
