@@ -25,6 +25,7 @@ PATCHES: tuple[str, ...] = (
     "cfn_rollback_reason",
     "lambda_logging_config_defaults",
     "cfn_generated_names",
+    "cfn_custom_resource_request",
 )
 
 DISABLE_VARIABLE = "SPT_ENGINE_DISABLE_PATCHES"

@@ -6,8 +6,10 @@ function with HTTP 200 and a made-up `{"statusCode": 200, "body": "Mock response
 supported for local execution"}`, so a test passed against code that never ran.
 
 Wraps `_invoke` (a direct Invoke answers `InvalidRuntimeException`, HTTP 502, the Lambda API's
-error for a runtime it cannot use) and `_execute_function_local` (event sources and async
-invokes get an error result, so retries, DLQs and the Errors metric see a failure).
+error for a runtime it cannot use), `_execute_function_local` (event sources and async invokes get
+an error result, so retries, DLQs and the Errors metric see a failure) and the custom resource
+call (the resource fails at once, naming the runtime, instead of CloudFormation waiting an hour
+for a response that cannot come).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ def _message(name: str, runtime: str) -> str:
 def apply() -> None:
     from ministack.core.responses import error_response_json
     from ministack.services import lambda_svc
+    from ministack.services.cloudformation import custom_resource
 
     original_invoke = lambda_svc._invoke
     original_local = lambda_svc._execute_function_local
@@ -53,5 +56,15 @@ def apply() -> None:
         message = _message(str(config.get("FunctionName", "")), runtime)
         return {"body": {"errorMessage": message, "errorType": "InvalidRuntimeException"}, "error": True}
 
+    original_custom = custom_resource.invoke_custom_resource
+
+    def custom(request_type: str, logical_id: str, props: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        _record, config, name = lambda_svc._get_func_record_for_ref(props.get("ServiceToken", ""))
+        runtime = _unrunnable(config) if config else None
+        if runtime is not None:
+            raise ValueError(_message(str(name), runtime))
+        return original_custom(request_type, logical_id, props, *args, **kwargs)
+
     lambda_svc._invoke = invoke
     lambda_svc._execute_function_local = local
+    custom_resource.invoke_custom_resource = custom
