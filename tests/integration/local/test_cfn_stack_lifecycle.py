@@ -165,7 +165,6 @@ def _taggable_template() -> dict[str, Any]:
             "Bus": {"Type": "AWS::Events::EventBus", "Properties": {"Name": unique("tagged-bus")}},
             "Rule": {
                 "Type": "AWS::Events::Rule",
-                # GetAtt, not Ref: stock moto cannot create a Rule from the bus's Ref (see the models tests).
                 "Properties": {
                     "EventBusName": {"Fn::GetAtt": ["Bus", "Name"]},
                     "EventPattern": {"source": ["x"]},
@@ -213,7 +212,7 @@ def test_stack_tags_are_copied_to_taggable_resources_on_create_and_update(engine
         "events:event-bus",
         "logs:log-group",
     }
-    # moto's tagging API does not enumerate EventBridge rules; EventBridge's own API shows their tags.
+    # EventBridge's own API shows a rule's tags.
     rule_tags = engine.client("events").list_tags_for_resource(ResourceARN=engine.outputs(name)["RuleArn"])[
         "Tags"
     ]
