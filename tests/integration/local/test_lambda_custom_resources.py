@@ -170,7 +170,10 @@ def test_custom_resource_gets_update_with_old_properties_and_delete_with_its_phy
     updated = _settled(cloudformation, stack_name)
     cloudformation.delete_stack(StackName=stack_name)
 
-    requests = eventually(lambda: _requests(s3, bucket), until=lambda found: "Delete" in found, timeout=30)
+    # Both deletes (the replaced resource's, then the current one's) arrive as the stack delete runs.
+    requests = eventually(
+        lambda: _requests(s3, bucket), until=lambda found: len(found.get("Delete", [])) >= 2, timeout=30
+    )
     [update] = requests["Update"]
     assert updated["StackStatus"] == "UPDATE_COMPLETE"
     assert update["PhysicalResourceId"] == "phys-first"
