@@ -180,9 +180,7 @@ def main() -> None:
     assert endpoint.pid is not None
     idle_mib = _rss_mib([endpoint.pid])
     iam = _client(endpoint, "iam")
-    role = iam.create_role(
-        RoleName=f"bench-{uuid.uuid4().hex[:6]}", AssumeRolePolicyDocument=json.dumps(TRUST)
-    )
+    role = iam.create_role(RoleName=f"bench-{uuid.uuid4().hex[:6]}", AssumeRolePolicyDocument=json.dumps(TRUST))
     role_arn = role["Role"]["Arn"]
     python = _function(endpoint, role_arn, "python3.12", "index.py", PYTHON)
     node = _function(endpoint, role_arn, "nodejs20.x", "index.js", NODE)
@@ -206,9 +204,7 @@ def main() -> None:
     for name in (python, node):
         _client(endpoint, "lambda").delete_function(FunctionName=name)
     time.sleep(1.0)  # the engine reaps a deleted function's workers on its own thread
-    results["workers_after_delete"] = len(
-        [p for p in process_group_members(endpoint.pid) if p != endpoint.pid]
-    )
+    results["workers_after_delete"] = len([p for p in process_group_members(endpoint.pid) if p != endpoint.pid])
     group = endpoint.pid
     endpoint.stop()
     results["processes_after_stop"] = len(process_group_members(group))
