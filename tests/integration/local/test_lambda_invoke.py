@@ -22,6 +22,7 @@ from .lambda_testkit import (
     create_function,
     endpoint_without,
     invoke_json,
+    lambda_role,
     stop_and_check_workers,
     unique,
     zip_sources,
@@ -459,3 +460,36 @@ def test_stopping_the_endpoint_kills_its_workers() -> None:
     finally:
         stop_and_check_workers(local)
     assert local.worker_pids() == []
+
+
+NODE_THROWS = "exports.handler = async (event) => { throw new TypeError(`cannot take ${event.n}`); };\n"
+
+
+def _node_function(endpoint: LocalEndpoint) -> str:
+    name = unique("node-fn")
+    client(endpoint, "lambda").create_function(
+        FunctionName=name,
+        Runtime="nodejs20.x",
+        Role=lambda_role(endpoint),
+        Handler="index.handler",
+        Code={"ZipFile": zip_sources({"index.js": NODE_THROWS})},
+    )
+    return name
+
+
+def test_a_node_handler_error_returns_the_node_runtimes_error_shape(endpoint: LocalEndpoint) -> None:
+    response = invoke_json(endpoint, _node_function(endpoint), {"n": 7}, LogType="Tail")
+
+    assert response["FunctionError"] == "Unhandled"
+    body = response["Body"]
+    assert (body["errorType"], body["errorMessage"]) == ("TypeError", "cannot take 7")
+    assert body["trace"][0] == "TypeError: cannot take 7"
+    log_tail = base64.b64decode(response["LogResult"]).decode()
+    assert re.search(r"Z\t[0-9a-f-]{36}\tERROR\tInvoke Error \t\{\"errorType\":\"TypeError\"", log_tail)
+
+
+def test_without_its_patch_a_node_handler_error_is_untyped() -> None:
+    with endpoint_without("lambda_node_runtime") as stock:
+        body = invoke_json(stock, _node_function(stock), {"n": 7})["Body"]
+
+    assert body["errorType"] == "Runtime.HandlerError"

@@ -15,6 +15,7 @@ PATCHES: tuple[str, ...] = (
     "delivery_latency",
     "lambda_platform_logs",
     "lambda_python_runtime",
+    "lambda_node_runtime",
     "lambda_unsupported_runtime",
     "lambda_throttle_metrics",
     "cfn_bucket_not_empty",
