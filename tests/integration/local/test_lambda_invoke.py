@@ -159,7 +159,8 @@ def test_handler_exception_returns_the_aws_error_shape(endpoint: LocalEndpoint) 
 
 
 def test_without_its_patch_the_engine_types_every_handler_exception_alike() -> None:
-    with endpoint_without("lambda_python_runtime") as stock:
+    # lambda_node_runtime answers through lambda_python_runtime: both go.
+    with endpoint_without("lambda_python_runtime", "lambda_node_runtime") as stock:
         body = invoke_json(stock, create_function(stock, RAISES), {"n": 7})["Body"]
 
     assert body["errorType"] == "Runtime.HandlerError"

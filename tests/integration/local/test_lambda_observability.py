@@ -78,8 +78,8 @@ def test_logs_carry_start_end_and_report_with_init_duration_only_on_the_cold_sta
 
 
 def test_without_its_patch_the_engine_reports_no_init_duration_and_no_memory_used() -> None:
-    # lambda_python_runtime's records need lambda_platform_logs to become events: both go.
-    with endpoint_without("lambda_platform_logs", "lambda_python_runtime") as stock:
+    # The runtime patches' records need lambda_platform_logs to become events: they go too.
+    with endpoint_without("lambda_platform_logs", "lambda_python_runtime", "lambda_node_runtime") as stock:
         name = create_function(stock, PRINTS_AND_LOGS)
         invoke_json(stock, name, {"n": 1})
 
