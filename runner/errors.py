@@ -9,7 +9,8 @@
     ├── GuardError                   exit 6   refused: stack not created by this tool / this repository
     ├── DestroyError                 exit 7   a stack could not be deleted, or resources were left behind
     ├── ToolMissingError             exit 8   a required executable (node, the CDK CLI) is missing
-    └── WaitTimeoutError             exit 9   a stack stayed *_IN_PROGRESS past the allowed time
+    ├── WaitTimeoutError             exit 9   a stack stayed *_IN_PROGRESS past the allowed time
+    └── PreflightError               exit 10  every PR's copy would share a named resource
 
 Anything else is a bug and is allowed to show its traceback.
 """
@@ -75,3 +76,9 @@ class WaitTimeoutError(RunnerError):
     """A stack stayed *_IN_PROGRESS past the allowed time."""
 
     exit_code = 9
+
+
+class PreflightError(RunnerError):
+    """The preflight found resources two PRs' copies would share; nothing was deployed."""
+
+    exit_code = 10
