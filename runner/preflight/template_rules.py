@@ -89,7 +89,10 @@ def _retained(resource_type: str, policy: str, stack: str, label: str) -> Findin
         resource_type == "AWS::IAM::Role" and "/CloudWatchRole" in label
     )
     if api_account:  # a RestApi's CloudWatch role and account setting, which CDK retains by default
-        fix = "`cloud_watch_role_removal_policy=RemovalPolicy.DESTROY` on the RestApi (or `cloud_watch_role=False`)"
+        fix = (
+            "`cloud_watch_role_removal_policy=RemovalPolicy.DESTROY` on the RestApi "
+            "(or `cloud_watch_role=False`)"
+        )
     else:
         fix = "`removal_policy=RemovalPolicy.DESTROY`"
         if resource_type == "AWS::S3::Bucket":
