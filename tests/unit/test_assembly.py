@@ -111,7 +111,7 @@ def stack_artifact(template, asset_id, *dependencies, stack_name=None):
 def catalog(tmp_path):
     """Two stacks: CatalogData (an event bus CDK named, an export, a nested stack) and CatalogApi
     (imports the export), each with its template as a file asset."""
-    directory = directory / "cdk.out"
+    directory = tmp_path / "cdk.out"
     directory.mkdir()
     write_json(
         directory / NESTED_FILE,
