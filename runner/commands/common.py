@@ -41,10 +41,14 @@ def add_preflight_options(parser: argparse.ArgumentParser) -> None:
 
 def target_account(target: AwsTarget) -> str | None:
     """The account the credentials belong to, for the preflight; None when it cannot be asked."""
+    from botocore.config import Config
     from botocore.exceptions import BotoCoreError, ClientError
 
+    # One quick question: the preflight only warns with it, so no patient retries.
+    quick = Config(retries={"mode": "standard", "max_attempts": 2}, connect_timeout=5, read_timeout=10)
     try:
-        account = target.client("sts").get_caller_identity().get("Account")
+        sts = target.session().client("sts", endpoint_url=target.endpoint_url, config=quick)
+        account = sts.get_caller_identity().get("Account")
     except (BotoCoreError, ClientError):
         return None
     return str(account) if account else None
