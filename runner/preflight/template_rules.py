@@ -14,6 +14,7 @@ from runner.preflight.physical_names import RULES_BY_TYPE, NameRule
 from runner.templates import StackTemplate, walk_strings
 
 RETAINING_POLICIES = ("Retain", "RetainExceptOnCreate", "Snapshot")
+EXPORT_NAME_MAX_LENGTH = 255
 # `:region:account:` inside an ARN (the region is empty for global services such as IAM).
 _ARN_ACCOUNT = re.compile(
     r":(?P<region>[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d|):(?P<account>\d{12})(?=[:/]|$)"
@@ -140,6 +141,15 @@ def _exports(template: StackTemplate, context: TemplateContext) -> Iterator[Find
         if not isinstance(export, dict) or "Name" not in export:
             continue
         value = evaluate(export["Name"], context.scope)
+        if value.text is not None and len(value.text) > EXPORT_NAME_MAX_LENGTH:
+            yield Finding(
+                Hazard.NAME_TOO_LONG,
+                context.scope.stack_name,
+                f"output {output_id}",
+                f"export name has {len(value.text)} characters with the per-PR stack name; "
+                f"CloudFormation allows {EXPORT_NAME_MAX_LENGTH}",
+                "use a shorter --stack-prefix, or a shorter construct path for the exported value",
+            )
         if not context.is_per_pr(value):
             yield Finding(
                 Hazard.SHARED_EXPORT,

@@ -128,7 +128,8 @@ def test_two_prs_of_an_unmodified_app_deploy_side_by_side_and_destroy_one_by_one
     assert live_stacks(endpoint, f"{case.name}-pr-{first}") == []
     assert_whole(endpoint, case, second, outputs[second])
 
-    destroyed = cli(endpoint, tmp_path, "destroy", "--work-dir", str(tmp_path / f"work-{second}"))
+    # By PR number, without the record (a closed PR): the renamed stacks are found by their names.
+    destroyed = cli(endpoint, tmp_path, "destroy", str(app), "--pr", str(second))
     assert destroyed.returncode == 0, destroyed.stdout + destroyed.stderr
     assert f"destroyed {len(case.stacks)} stack(s), 0 leftovers" in destroyed.stdout
     assert live_stacks(endpoint, f"{case.name}-pr-") == []

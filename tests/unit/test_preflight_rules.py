@@ -182,3 +182,10 @@ def test_findings_render_as_single_lines_and_escaped_markdown():
     table = markdown(report)
     assert "<b>" not in table
     assert "\\| " in table
+
+
+def test_an_export_name_over_255_characters_after_renaming_is_reported():
+    outputs = {"Long": {"Value": "x", "Export": {"Name": f"{STACK}:" + "E" * 250}}}
+    [finding] = findings(outputs=outputs)
+    assert finding.hazard is Hazard.NAME_TOO_LONG
+    assert "CloudFormation allows 255" in finding.problem
