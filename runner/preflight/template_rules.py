@@ -44,8 +44,8 @@ def check_template(template: StackTemplate, context: TemplateContext) -> Iterato
     stack = context.scope.stack_name
     for logical_id, resource in template.resources.items():
         label = template.label(logical_id)
-        properties = resource.get("Properties") if isinstance(resource.get("Properties"), dict) else {}
-        assert isinstance(properties, dict)
+        found = resource.get("Properties")
+        properties: dict[str, Any] = found if isinstance(found, dict) else {}
         for rule in RULES_BY_TYPE.get(str(resource.get("Type")), ()):
             if rule.name_property in properties:
                 yield from _check_name(rule, properties, stack, label, context)
