@@ -26,7 +26,7 @@ from typing import Any
 from runner.assembly import MANIFEST_FILE, CloudAssembly, StackArtifact, read_json
 from runner.assembly_assets import rekey_templates
 from runner.errors import ConfigError
-from runner.naming import belongs_to, member_stack_name
+from runner.naming import belongs_to, member_stack_name, squash
 from runner.templates import CDK_PATH_METADATA, StackTemplate, replace_all, stack_templates, walk_dicts
 
 HASH_LENGTH = 8  # CDK's construct path hash: md5, first 8 hex digits, upper case
@@ -79,8 +79,6 @@ def plan_stack_names(stacks: Sequence[StackArtifact], base_name: str) -> tuple[S
 def rename_assembly(assembly: CloudAssembly, base_name: str) -> RenamedAssembly:
     """Rename the stacks in place (the assembly directory is the runner's own synth output)."""
     renames = plan_stack_names(assembly.stacks, base_name)
-    if not renames:
-        return RenamedAssembly(assembly, ())
     by_id = {item.artifact_id: item for item in renames}
     templates = [template for stack in assembly.stacks for template in stack_templates(stack)]
     before = {template.path: template.dumps() for template in templates}
@@ -90,7 +88,12 @@ def rename_assembly(assembly: CloudAssembly, base_name: str) -> RenamedAssembly:
         rename = by_id.get(template.stack.artifact_id)
         if rename is not None:
             export_names.update(rename_exports(template.body, rename.original, rename.renamed))
-            generated.update(generated_names(template, rename.renamed))
+        # Also for a stack that already has its PR's name: a fixed construct id (`Stack(app,
+        # "Orders", stack_name=...)`) gives the same generated names to every PR.
+        final_name = rename.renamed if rename is not None else template.stack.stack_name
+        generated.update(generated_names(template, final_name, base_name))
+    if not renames and not generated:
+        return RenamedAssembly(assembly, ())
     changed: list[Path] = []
     for template in templates:
         rename_imports(template.body, export_names)
@@ -140,11 +143,13 @@ def path_hash(components: Sequence[str]) -> str:
     return digest[:HASH_LENGTH].upper()
 
 
-def generated_names(template: StackTemplate, renamed: str) -> dict[str, str]:
-    """Names CDK generated from a construct path (old -> per-PR), found on the resource they name.
+def generated_names(template: StackTemplate, renamed: str, base_name: str) -> dict[str, str]:
+    """Names CDK generated from a construct path (old -> per-PR), found on the resource they name;
+    those that already carry the PR's name (the construct id was the per-PR name) stay.
 
     The new name keeps the old one's length (the construct may have capped it) and swaps the path
     hash for a hash of the per-PR stack name and the path."""
+    squashed_base = squash(base_name)
     mapping: dict[str, str] = {}
     for resource in template.resources.values():
         path = resource.get("Metadata", {}).get(CDK_PATH_METADATA)
@@ -156,7 +161,9 @@ def generated_names(template: StackTemplate, renamed: str) -> dict[str, str]:
         components = [part for part in path.split("/") if part != HIDDEN_ID]
         prefixes = {path_hash(components[:end]): components[:end] for end in range(2, len(components) + 1)}
         for value in properties.values():
-            if isinstance(value, str) and len(value) > HASH_LENGTH and value[-HASH_LENGTH:] in prefixes:
+            if not isinstance(value, str) or len(value) <= HASH_LENGTH or squashed_base in squash(value):
+                continue
+            if value[-HASH_LENGTH:] in prefixes:
                 scope = prefixes[value[-HASH_LENGTH:]]
                 mapping[value] = value[:-HASH_LENGTH] + path_hash([renamed, *scope])
     return mapping

@@ -91,6 +91,12 @@ def check_stack_name(name: str) -> str:
     return name
 
 
+def squash(name: str) -> str:
+    """Letters and digits only, lower case: how CDK folds a construct id into the names it generates
+    (`shop-pr-12` -> `shoppr12`)."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
 def belongs_to(stack_name: str, base_name: str) -> bool:
     """Every stack of a PR is named the base name or starts with it plus '-' (`shop-pr-1-data`)."""
     return stack_name == base_name or stack_name.startswith(base_name + "-")

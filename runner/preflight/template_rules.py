@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from runner.naming import squash
 from runner.preflight.expressions import NameValue, Scope, evaluate
 from runner.preflight.model import Finding, Hazard
 from runner.preflight.physical_names import RULES_BY_TYPE, NameRule
@@ -19,7 +20,6 @@ EXPORT_NAME_MAX_LENGTH = 255
 _ARN_ACCOUNT = re.compile(
     r":(?P<region>[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d|):(?P<account>\d{12})(?=[:/]|$)"
 )
-_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]")
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,7 @@ class TemplateContext:
         text = value.text or ""
         # Built from the PR's stack name at synth (an app reading the context key), maybe squashed
         # into an id the way CDK does (`shop-pr-12` -> `shoppr12Bus...`).
-        squashed = _NOT_ALPHANUMERIC.sub("", text.lower())
-        return text in self.per_pr_names or _NOT_ALPHANUMERIC.sub("", self.base_name.lower()) in squashed
+        return text in self.per_pr_names or squash(self.base_name) in squash(text)
 
 
 def check_template(template: StackTemplate, context: TemplateContext) -> Iterator[Finding]:

@@ -274,16 +274,44 @@ def test_rewritten_templates_get_new_asset_keys_and_parents_follow_their_nested_
     )
 
 
-def test_stacks_that_already_carry_the_pr_name_are_left_alone(catalog):
+def test_stacks_that_already_carry_the_pr_name_keep_it(catalog):
     manifest = read(catalog / "manifest.json")
     manifest["artifacts"]["CatalogData"]["properties"]["stackName"] = "catalog-pr-7"
     manifest["artifacts"]["CatalogApi"]["properties"]["stackName"] = "catalog-pr-7-api"
     write_json(catalog / "manifest.json", manifest)
-    before = (catalog / "CatalogData.template.json").read_text()
     renamed = rename_assembly(CloudAssembly.read(catalog), "catalog-pr-7")
     assert renamed.renames == ()
     assert renamed.assembly.stack_names == ("catalog-pr-7", "catalog-pr-7-api")
-    assert (catalog / "CatalogData.template.json").read_text() == before
+    outputs = read(catalog / "CatalogData.template.json")["Outputs"]
+    assert outputs["ExportsOutputRefCatalogBus"]["Export"]["Name"] == EXPORT
+    # Its construct id is still `CatalogData`, the same for every PR: the generated bus name is not.
+    bus = read(catalog / "CatalogData.template.json")["Resources"]["CatalogBus9C039B31"]["Properties"]
+    assert bus["Name"] != BUS_NAME
+
+
+def test_an_app_that_names_its_stack_construct_after_the_pr_is_left_untouched(tmp_path):
+    """The example app's way: `Stack(app, name)` with the per-PR name, so CDK's ids carry it."""
+    bus_name = "catalogpr7Bus" + path_hash(["catalog-pr-7", "Bus"])
+    write_json(
+        tmp_path / "catalog-pr-7.template.json",
+        {
+            "Resources": {
+                "Bus": {
+                    "Type": "AWS::Events::EventBus",
+                    "Properties": {"Name": bus_name},
+                    "Metadata": {"aws:cdk:path": "catalog-pr-7/Bus/Resource"},
+                }
+            }
+        },
+    )
+    write_json(
+        tmp_path / "manifest.json",
+        {"artifacts": {"catalog-pr-7": stack_artifact("catalog-pr-7.template.json", DATA_TEMPLATE_ID)}},
+    )
+    before = (tmp_path / "catalog-pr-7.template.json").read_text()
+    renamed = rename_assembly(CloudAssembly.read(tmp_path), "catalog-pr-7")
+    assert renamed.renames == ()
+    assert (tmp_path / "catalog-pr-7.template.json").read_text() == before
 
 
 def test_a_single_stack_is_named_exactly_the_pr_name():
