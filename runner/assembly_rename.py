@@ -10,7 +10,8 @@ context key `serverless-pr-test:stack-name` do) gets `<base>` (one stack) or `<b
 - export names built from the old stack name (CDK's cross-stack `Old:ExportsOutput...`, or an app's
   `f"{self.stack_name}-Url"`) and every `Fn::ImportValue` of them, in every stack of the assembly;
 - names CDK generated from the construct path (`Names.uniqueId`, e.g. an EventBus without a name):
-  they end with a hash of the path, which does not change between PRs, so they get a per-PR hash;
+  they end with a hash of the path, which does not change between PRs, so they get a per-PR hash
+  (in every stack whose construct id is not the per-PR name, renamed or not);
 - the S3 key of each rewritten template (runner.assembly_assets).
 """
 
