@@ -27,8 +27,8 @@ class Finding:
     hazard: Hazard
     stack: str  # the per-PR stack name, or "(app)" for what belongs to the whole app
     resource: str  # construct path and logical id, an export, a lookup key or an asset
-    problem: str
-    fix: str
+    problem: str  # may quote names from the app's templates: untrusted text
+    fix: str  # the runner's own advice, never text from the app (the summary renders it as Markdown)
 
     @property
     def blocking(self) -> bool:

@@ -39,6 +39,8 @@ def markdown(report: PreflightReport) -> str:
     lines += ["| | hazard | stack | resource | problem | fix |", "|---|---|---|---|---|---|"]
     for finding in sorted(report.findings, key=lambda item: not item.blocking):
         mark = "❌" if finding.blocking else "⚠️"
-        cells = [finding.hazard.value, finding.stack, finding.resource, finding.problem, finding.fix]
-        lines.append(f"| {mark} | " + " | ".join(inline(cell, limit=600) for cell in cells) + " |")
+        cells = [finding.hazard.value, finding.stack, finding.resource, finding.problem]
+        escaped = " | ".join(inline(cell, limit=600) for cell in cells)
+        # The fix is the runner's own advice (never text from the app): its `code` stays code.
+        lines.append(f"| {mark} | {escaped} | {_flat(finding.fix).replace('|', '/')} |")
     return "\n".join(lines) + "\n"
