@@ -10,7 +10,7 @@
     ├── DestroyError                 exit 7   a stack could not be deleted, or resources were left behind
     ├── ToolMissingError             exit 8   a required executable (node, the CDK CLI) is missing
     ├── WaitTimeoutError             exit 9   a stack stayed *_IN_PROGRESS past the allowed time
-    └── PreflightError               exit 10  every PR's copy would share a named resource
+    └── PreflightError               exit 11  every PR's copy would share a named resource
 
 Anything else is a bug and is allowed to show its traceback.
 """
@@ -81,4 +81,4 @@ class WaitTimeoutError(RunnerError):
 class PreflightError(RunnerError):
     """The preflight found resources two PRs' copies would share; nothing was deployed."""
 
-    exit_code = 10
+    exit_code = 11  # 10 is the local engine's (EngineError, on main)

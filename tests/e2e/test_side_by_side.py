@@ -150,7 +150,7 @@ def test_names_every_pr_would_share_stop_the_deploy_before_anything_is_deployed(
     app = tmp_path / "hazards"
     shutil.copytree(APPS / "hazards", app, ignore=shutil.ignore_patterns("cdk.out", "__pycache__"))
     failed = cli(endpoint, tmp_path, "deploy", str(app), "--pr", "601")
-    assert failed.returncode == 10, failed.stdout + failed.stderr
+    assert failed.returncode == 11, failed.stdout + failed.stderr
     assert "error: shared name: hazards-pr-601-storage Storage/Forms (Forms57B7C46A)" in failed.stdout
     assert failed.stderr.count("Error: ") == 1
     assert "nothing was deployed" in failed.stderr

@@ -76,7 +76,7 @@ def test_check_finds_every_hazard_in_the_hazards_app_and_stops_on_shared_names(t
     app = tmp_path / "hazards"
     shutil.copytree(APPS / "hazards", app)
     completed = check(app, tmp_path, "--pr", "77")
-    assert completed.returncode == 10, completed.stdout + completed.stderr
+    assert completed.returncode == 11, completed.stdout + completed.stderr
     assert found(completed.stdout) == EXPECTED, completed.stdout
     assert "14 hazard(s) that stop the deploy, 9 warning(s)" in completed.stdout
     assert completed.stderr.count("Error: ") == 1
