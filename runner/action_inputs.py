@@ -78,11 +78,13 @@ class ActionInputs:
             return default
 
         def whole(name: str, default: int) -> int:
-            raw = text(name, str(default)) or str(default)
-            if not raw.isdigit() or int(raw) < 1:
-                problems.append(f"input `{name}` must be a whole number of at least 1, got {raw!r}")
+            from runner.limits import shard_count
+
+            try:  # ASCII digits within GitHub's matrix limit
+                return shard_count(text(name, str(default)) or str(default), f"input `{name}`")
+            except ConfigError as error:
+                problems.append(str(error))
                 return default
-            return int(raw)
 
         raw_command = text("command")
         try:
