@@ -237,7 +237,8 @@ def main(env: Mapping[str, str] | None = None) -> int:
         inputs = ActionInputs.from_env(environment, Path.cwd())
     except ConfigError as error:
         print(f"Error: {error}", file=sys.stderr, flush=True)
-        gha.annotation("error", str(error), title="serverless-pr-test inputs")
+        if gha.in_actions():  # outside Actions the annotation would print the same line again
+            gha.annotation("error", str(error), title="serverless-pr-test inputs")
         return error.exit_code
     argv = inputs.command_line()
     if argv is None:

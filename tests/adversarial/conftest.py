@@ -90,7 +90,10 @@ def function(logical_id: str = "Fn", log_group: str | None = None) -> dict[str, 
             }
         },
     }
-    return {f"{logical_id}Role": role, logical_id: {"Type": "AWS::Lambda::Function", "Properties": properties}}
+    return {
+        f"{logical_id}Role": role,
+        logical_id: {"Type": "AWS::Lambda::Function", "Properties": properties},
+    }
 
 
 QUEUE = {"Queue": {"Type": "AWS::SQS::Queue"}}

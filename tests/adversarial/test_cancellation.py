@@ -59,7 +59,18 @@ def test_sigint_in_the_tests_then_sigterm_at_destroy_destroys_everything_and_say
     app = make_app("cancel")
     env = cli_env(endpoint, ADV_SLEEP="120", CDK_HOME=str(tmp_path / "cdk-home"))
     run = Watched(
-        ["run", str(app), "--endpoint-url", endpoint.url, "--pr", "41", "--work-dir", str(tmp_path / "w"), "--", "-s"],
+        [
+            "run",
+            str(app),
+            "--endpoint-url",
+            endpoint.url,
+            "--pr",
+            "41",
+            "--work-dir",
+            str(tmp_path / "w"),
+            "--",
+            "-s",
+        ],
         env,
     )
     try:

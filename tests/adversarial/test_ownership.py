@@ -41,12 +41,12 @@ def write_record(path: Path, endpoint, names: list[str], repository=REPOSITORY_N
     return path
 
 
-def test_destroy_of_a_stack_that_does_not_exist_deletes_no_log_group_sharing_its_name(
-    endpoint, aws, unique
-):
+def test_destroy_of_a_stack_that_does_not_exist_deletes_no_log_group_sharing_its_name(endpoint, aws, unique):
     group = f"/aws/lambda/{unique}-prod-orders-handler"
     aws("logs").create_log_group(logGroupName=group)
-    ran = cli(["destroy", "--stack-name", f"{unique}-prod", "--endpoint-url", endpoint.url], cli_env(endpoint))
+    ran = cli(
+        ["destroy", "--stack-name", f"{unique}-prod", "--endpoint-url", endpoint.url], cli_env(endpoint)
+    )
     assert ran.code == 0, str(ran)
     assert log_group_exists(aws, group)
     assert ran.last_line == "Nothing is still deployed."
@@ -76,7 +76,9 @@ def test_destroy_deletes_only_the_log_groups_of_its_own_stacks_functions(endpoin
     assert log_group_exists(aws, unmanaged_group)
 
 
-def test_a_record_naming_another_repository_is_refused_and_its_stack_survives(endpoint, aws, unique, tmp_path):
+def test_a_record_naming_another_repository_is_refused_and_its_stack_survives(
+    endpoint, aws, unique, tmp_path
+):
     theirs = f"{unique}-pr-1"
     create_stack(aws, theirs, QUEUE, tags(repository=OTHER_REPOSITORY))
     record = write_record(tmp_path / "deployment.json", endpoint, [theirs], repository=OTHER_REPOSITORY)
@@ -100,7 +102,9 @@ def test_destroy_by_pr_leaves_stacks_whose_pr_tag_is_another_prs(endpoint, aws, 
     assert f"{seven}: stack {seven} belongs to PR #7, not PR #1; left alone" in ran.output
 
 
-def test_a_record_listing_another_prs_stack_is_refused_and_nothing_is_deleted(endpoint, aws, unique, tmp_path):
+def test_a_record_listing_another_prs_stack_is_refused_and_nothing_is_deleted(
+    endpoint, aws, unique, tmp_path
+):
     ours, seven = f"{unique}-pr-1", f"{unique}-pr-1-x"
     create_stack(aws, ours, QUEUE, tags(pr=1))
     create_stack(aws, seven, QUEUE, tags(pr=7))

@@ -37,7 +37,14 @@ artifacts = {
 }
 (out_dir / "Main.template.json").write_text(json.dumps(queue), encoding="utf-8")
 if os.environ.get("ADV_BROKEN"):
-    broken = {"Resources": {"Queue": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {"Fn::ImportValue": "adv-no-such-export"}}}}}
+    broken = {
+        "Resources": {
+            "Queue": {
+                "Type": "AWS::SQS::Queue",
+                "Properties": {"QueueName": {"Fn::ImportValue": "adv-no-such-export"}},
+            }
+        }
+    }
     (out_dir / "Broken.template.json").write_text(json.dumps(broken), encoding="utf-8")
     artifacts["Broken"] = {
         "type": "aws:cloudformation:stack",
