@@ -83,10 +83,10 @@ def _report_error(error: Exception) -> int:
     from runner import gha
     from runner.errors import RunnerError
 
+    if gha.in_actions():  # first, so the log still ends with the message (it may say what is left)
+        gha.annotation("error", str(error), title=type(error).__name__)
     with gha.untrusted_output(stream=sys.stderr):
         print(f"Error: {error}", file=sys.stderr, flush=True)
-    if gha.in_actions():
-        gha.annotation("error", str(error), title=type(error).__name__)
     return error.exit_code if isinstance(error, RunnerError) else 2
 
 

@@ -7,13 +7,25 @@ Real subprocesses, real signals.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import QUEUE, REPOSITORY_NAME, cli, cli_env, create_stack, stack_exists, tags
+from .conftest import (
+    QUEUE,
+    REPOSITORY_NAME,
+    cli,
+    cli_env,
+    create_stack,
+    stack_exists,
+    tags,
+    workflow_commands,
+)
+
+_MARKER = re.compile(r"^::(stop-commands::)?[0-9a-f]{32}::?$|^::stop-commands::[0-9a-f]{32}$")
 
 
 class Watched:
@@ -50,14 +62,24 @@ class Watched:
 
     @property
     def last_line(self) -> str:
-        return [line for line in self.lines if line.strip()][-1]
+        """The last line a reader sees: in Actions the runner hides the stop-commands markers."""
+        return [line for line in self.lines if line.strip() and not _MARKER.match(line)][-1]
 
 
 def test_sigint_in_the_tests_then_sigterm_at_destroy_destroys_everything_and_says_so(
     endpoint, aws, make_app, tmp_path
 ):
     app = make_app("cancel")
-    env = cli_env(endpoint, ADV_SLEEP="120", CDK_HOME=str(tmp_path / "cdk-home"))
+    # In Actions, with a stack output that tries to be a workflow command.
+    env = cli_env(
+        endpoint,
+        ADV_SLEEP="120",
+        ADV_OUTPUT="x\n::warning::pwned-output",
+        CDK_HOME=str(tmp_path / "cdk-home"),
+        GITHUB_ACTIONS="true",
+        GITHUB_OUTPUT=str(tmp_path / "github-output"),
+        GITHUB_STEP_SUMMARY=str(tmp_path / "summary"),
+    )
     run = Watched(
         [
             "run",
@@ -76,7 +98,7 @@ def test_sigint_in_the_tests_then_sigterm_at_destroy_destroys_everything_and_say
     try:
         assert run.read_until("ADV TESTS STARTED"), run.output
         os.killpg(run.process.pid, signal.SIGINT)  # Ctrl-C reaches the whole group: pytest too
-        assert run.read_until("==> Destroy"), run.output
+        assert run.read_until("::group::Destroy"), run.output
         run.process.send_signal(signal.SIGTERM)  # GitHub's second signal, at the worst moment
         code = run.finish()
     finally:
@@ -86,6 +108,8 @@ def test_sigint_in_the_tests_then_sigterm_at_destroy_destroys_everything_and_say
     assert run.last_line == "Nothing is still deployed.", run.output
     assert not stack_exists(aws, "cancel-pr-41")
     assert "stacks were destroyed" not in run.output  # the old, unchecked claim
+    assert "pwned-output" in run.output  # the output was printed, as data
+    assert not [command for command in workflow_commands(run.output) if "pwned" in command.line]
 
 
 def many_stacks(aws, base: str, count: int, pr: int) -> list[str]:
