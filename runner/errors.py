@@ -10,8 +10,9 @@
     ├── DestroyError                 exit 7   a stack could not be deleted, or resources were left behind
     ├── ToolMissingError             exit 8   a required executable (node, the CDK CLI) is missing
     ├── WaitTimeoutError             exit 9   a stack stayed *_IN_PROGRESS past the allowed time
-    ├── UnreachableError             exit 10  AWS or the endpoint cannot be reached (nothing was done)
-    ├── UnknownStateError            exit 11  janitor: some PR states were unknown; their stacks kept
+    ├── EngineError                  exit 10  the embedded local engine failed to start or answer
+    ├── UnreachableError             exit 11  AWS or the endpoint cannot be reached (nothing was done)
+    ├── UnknownStateError            exit 12  janitor: some PR states were unknown; their stacks kept
     └── StoppedError                 exit 130/143  a signal stopped the run; the message says what is left
 
 Errors from libraries that mean "bad input or unreachable" (botocore's endpoint and credential
@@ -81,16 +82,22 @@ class WaitTimeoutError(RunnerError):
     exit_code = 9
 
 
+class EngineError(RunnerError):
+    """The embedded local engine could not be installed, started or reached."""
+
+    exit_code = 10
+
+
 class UnreachableError(RunnerError):
     """AWS, the local endpoint or its credentials could not be reached or used."""
 
-    exit_code = 10
+    exit_code = 11
 
 
 class UnknownStateError(RunnerError):
     """The janitor finished, but could not learn some PR states: their stacks were kept."""
 
-    exit_code = 11
+    exit_code = 12
 
 
 class StoppedError(RunnerError):

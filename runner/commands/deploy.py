@@ -102,6 +102,11 @@ def deploy_app(
     )
     with gha.group(f"Deploy {base_name}"):
         record = Deployer(cli, Stacks(target.client("cloudformation"))).deploy(plan)
+        if target.is_local:
+            from runner.local.deploy_layer import localize
+
+            record = localize(record, target, plan.assembly_dir)
+            record.write(plan.record_path)
     gha.set_output("stack-names", ",".join(record.stack_names))
     gha.set_output("outputs-json", json.dumps(record.merged_outputs(), sort_keys=True))
     gha.set_output("record-path", str(plan.record_path))

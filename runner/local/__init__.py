@@ -1,4 +1,4 @@
-"""The embedded local AWS endpoint: a moto server on 127.0.0.1 with the gaps CDK apps hit fixed."""
+"""The embedded local AWS endpoint: MiniStack in its own process on 127.0.0.1, plus our layer."""
 
 from runner.local.endpoint import LocalEndpoint
 

@@ -1,6 +1,6 @@
 """The janitor on a GitHub that answers 5xx: unknown means keep. It goes on with what it can decide
 from tags alone (an expired stack goes), keeps the stacks whose PR it could not ask about, and
-exits with its own status (11) and one `Error:` line saying so."""
+exits with its own status (12) and one `Error:` line saying so."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def test_the_janitor_keeps_going_on_a_github_5xx_and_keeps_what_it_could_not_jud
         SPT_GITHUB_RETRIES="1",
     )
     ran = cli(["janitor", "--repository", repository, "--endpoint-url", endpoint.url], env, timeout=120)
-    assert_one_clean_error(ran, 11, "GitHub could not say whether some PRs are closed (PR #5")
+    assert_one_clean_error(ran, 12, "GitHub could not say whether some PRs are closed (PR #5")
     assert BadGateway.requests >= 1
     assert stack_exists(aws, open_or_not)  # unknown means keep
     assert not stack_exists(aws, expired)  # decided by its tags alone

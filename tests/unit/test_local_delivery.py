@@ -1,16 +1,18 @@
-"""DelayedDelivery runs each hop's delivery after its delay, in due order, and survives a failing one;
-the stream hop releases only records old enough."""
+"""DelayedDelivery (the engine side) runs each hop's delivery after its delay, in due order, and
+survives a failing one; the runner hands the engine its delays as one environment value."""
 
 from __future__ import annotations
 
-import datetime as dt
+import sys
 import threading
-from types import SimpleNamespace
 
 import pytest
 
-from runner.local.delivery import DelayedDelivery, DeliveryLatency, HopDelays
-from runner.local.lambda_host.stream_poller import _due
+from runner.local.delivery import DeliveryLatency, HopDelays
+from runner.local.endpoint import ENGINE_SIDE
+
+sys.path.insert(0, str(ENGINE_SIDE))
+from spt_engine.delivery import DelayedDelivery, hop_delays
 
 
 def _run_all(delivery: DelayedDelivery, jobs: list[tuple[float, str]]) -> list[str]:
@@ -68,17 +70,10 @@ def test_an_unknown_latency_name_is_refused_naming_the_choices() -> None:
         DeliveryLatency.parse("fast")
 
 
-def _record(age_seconds: float) -> SimpleNamespace:
-    created = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(seconds=age_seconds)
-    return SimpleNamespace(record={"dynamodb": {"ApproximateCreationDateTime": created}})
-
-
-def test_the_stream_hop_releases_the_old_enough_records_in_order_and_says_when_the_next_is_due() -> None:
-    old, older, fresh, old_again = _record(5), _record(4), _record(0), _record(3)
-
-    due, wait = _due([old, older, fresh, old_again], delay=1.0)
-
-    # Order is kept: a fresh record holds back everything after it, as a stream shard does.
-    assert due == [old, older]
-    assert 0 < wait <= 1.0
-    assert _due([fresh], delay=0.0) == ([fresh], 0.0)
+def test_the_engine_reads_back_the_delays_the_runner_hands_it() -> None:
+    assert hop_delays(DeliveryLatency.AWS.value.to_environment()) == {
+        "eventbridge": 0.2,
+        "sns": 0.1,
+        "s3_notification": 0.5,
+    }
+    assert hop_delays("") == {}

@@ -1,18 +1,11 @@
-"""Shared helpers for the CloudFormation gap-fix tests: a stock moto server next to the fixed one.
-
-Patches are process-global, so stock moto runs as a `python -m moto.server` subprocess while the
-fixed endpoint is `LocalEndpoint` in this process. Each test runs against both: the stock case
-asserts the gap is really there (the fix is needed), the fixed case asserts AWS's behaviour.
+"""Shared helpers for the tests that prove AWS's CloudFormation behaviour on the embedded engine:
+one engine for the session, clients without retries, CDK-shaped template pieces.
 The fixtures are registered for this folder by its conftest.py.
 """
 
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,62 +30,25 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_until_listening(port: int, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"stock moto server exited with {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"stock moto server did not listen on {port} within {timeout}s")
-
-
 @pytest.fixture(scope="session")
-def stock_moto_url() -> Iterator[str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_until_listening(port, process)
-        # "localhost", not 127.0.0.1: moto only resolves TemplateURLs that contain it.
-        yield f"http://localhost:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def fixed_endpoint() -> Iterator[LocalEndpoint]:
+def local_engine() -> Iterator[LocalEndpoint]:
     endpoint = LocalEndpoint.start()
     yield endpoint
     endpoint.stop()
 
 
 @dataclass(frozen=True)
-class Moto:
-    """One moto server under test: `fixed` is the runner's endpoint, otherwise stock moto."""
+class EngineUnderTest:
+    """The embedded engine, with CloudFormation-shaped helpers."""
 
     url: str
-    fixed: bool
 
     def client(self, service: str) -> Any:
         return boto3.client(
             service,
             endpoint_url=self.url,
             region_name=REGION,
-            aws_access_key_id="testing",
+            aws_access_key_id=ACCOUNT,
             aws_secret_access_key="testing",
             config=NO_RETRIES,
         )
@@ -128,12 +84,9 @@ class Moto:
         return events[::-1]
 
 
-@pytest.fixture(params=["stock", "fixed"])
-def moto(request: pytest.FixtureRequest) -> Moto:
-    if request.param == "stock":
-        return Moto(url=request.getfixturevalue("stock_moto_url"), fixed=False)
-    endpoint: LocalEndpoint = request.getfixturevalue("fixed_endpoint")
-    return Moto(url=endpoint.url, fixed=True)
+@pytest.fixture
+def engine(local_engine: LocalEndpoint) -> EngineUnderTest:
+    return EngineUnderTest(url=local_engine.url)
 
 
 def assert_call_fails(call: Any) -> None:
@@ -149,7 +102,7 @@ def queue_arn(url: str) -> str:
     return f"arn:aws:sqs:{REGION}:{ACCOUNT}:{url.rsplit('/', 1)[-1]}"
 
 
-def receive_bodies(moto: Moto, queue_url: str, wait_seconds: int = 1) -> list[str]:
+def receive_bodies(moto: EngineUnderTest, queue_url: str, wait_seconds: int = 1) -> list[str]:
     sqs = moto.client("sqs")
     # moto reports queue URLs with AWS's host; the queue name is what addresses it.
     local_url = sqs.get_queue_url(QueueName=queue_url.rsplit("/", 1)[-1])["QueueUrl"]

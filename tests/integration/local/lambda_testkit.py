@@ -15,7 +15,6 @@ import boto3
 import pytest
 
 from runner.local import LocalEndpoint
-from runner.local.lambda_host import worker_pids
 
 LAMBDA_TRUST = {
     "Version": "2012-10-17",
@@ -35,7 +34,7 @@ def client(endpoint: LocalEndpoint, service: str) -> Any:
         service,
         endpoint_url=endpoint.url,
         region_name=endpoint.region,
-        aws_access_key_id="testing",
+        aws_access_key_id="123456789012",
         aws_secret_access_key="testing",
     )
 
@@ -100,7 +99,7 @@ def endpoint() -> Iterator[LocalEndpoint]:
 
 def stop_and_check_workers(endpoint: LocalEndpoint) -> None:
     """Stop the endpoint and prove none of its worker processes outlived it."""
-    pids = worker_pids(endpoint.port)
+    pids = endpoint.worker_pids()
     endpoint.stop()
     survivors = [pid for pid in pids if _alive(pid)]
     assert survivors == [], f"worker processes survived LocalEndpoint.stop(): {survivors}"

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from runner.local import LocalEndpoint
-from runner.local.delivery import DeliveryLatency, HopDelays, set_delays
+from runner.local.delivery import HopDelays
 from runner.testing.polling import eventually
 
 from .lambda_testkit import client, unique
@@ -19,11 +19,13 @@ from .lambda_testkit import client, unique
 HOP_SECONDS = 3.0
 
 
-@pytest.fixture
-def slow_hops(endpoint: LocalEndpoint) -> Iterator[None]:
-    set_delays(HopDelays(eventbridge=HOP_SECONDS, sns=HOP_SECONDS, s3_notification=HOP_SECONDS))
-    yield
-    set_delays(DeliveryLatency.NONE.value)
+@pytest.fixture(scope="module")
+def slow_hops() -> Iterator[LocalEndpoint]:
+    """An engine of its own: the delays are the engine process's settings."""
+    delays = HopDelays(eventbridge=HOP_SECONDS, sns=HOP_SECONDS, s3_notification=HOP_SECONDS)
+    endpoint = LocalEndpoint.start(delivery_latency=delays)
+    yield endpoint
+    endpoint.stop()
 
 
 def _queue(endpoint: LocalEndpoint) -> tuple[str, str]:
@@ -65,8 +67,9 @@ def _assert_delayed(endpoint: LocalEndpoint, url: str, marker: str, send: Callab
 
 
 def test_an_eventbridge_rule_delivers_to_its_queue_after_the_hop_delay(
-    endpoint: LocalEndpoint, slow_hops: None
+    slow_hops: LocalEndpoint,
 ) -> None:
+    endpoint = slow_hops
     url, arn = _queue(endpoint)
     events, rule = client(endpoint, "events"), _rule_to(endpoint, arn)
     entry = {"Source": rule, "DetailType": "Delayed", "Detail": json.dumps({"marker": rule})}
@@ -75,8 +78,9 @@ def test_an_eventbridge_rule_delivers_to_its_queue_after_the_hop_delay(
 
 
 def test_an_sns_subscription_delivers_to_its_queue_after_the_hop_delay(
-    endpoint: LocalEndpoint, slow_hops: None
+    slow_hops: LocalEndpoint,
 ) -> None:
+    endpoint = slow_hops
     url, arn = _queue(endpoint)
     sns = client(endpoint, "sns")
     topic = sns.create_topic(Name=unique("topic"))["TopicArn"]
@@ -87,8 +91,9 @@ def test_an_sns_subscription_delivers_to_its_queue_after_the_hop_delay(
 
 
 def test_an_s3_notification_reaches_its_queue_after_the_hop_delay(
-    endpoint: LocalEndpoint, slow_hops: None
+    slow_hops: LocalEndpoint,
 ) -> None:
+    endpoint = slow_hops
     url, arn = _queue(endpoint)
     s3 = client(endpoint, "s3")
     bucket = unique("hops")

@@ -14,7 +14,6 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from runner.local import LocalEndpoint
-from runner.local.lambda_host import worker_pids
 from runner.testing.polling import eventually
 
 from .lambda_testkit import (
@@ -295,7 +294,7 @@ def test_updated_code_runs_in_a_fresh_environment(endpoint: LocalEndpoint) -> No
     )
 
     assert invoke_json(endpoint, name)["Body"] == "v2"
-    assert before["pid"] not in worker_pids(endpoint.port)
+    assert before["pid"] not in endpoint.worker_pids()
 
 
 def test_deleting_a_function_retires_its_warm_workers(endpoint: LocalEndpoint) -> None:
@@ -304,7 +303,7 @@ def test_deleting_a_function_retires_its_warm_workers(endpoint: LocalEndpoint) -
 
     client(endpoint, "lambda").delete_function(FunctionName=name)
 
-    assert pid not in worker_pids(endpoint.port)
+    assert pid not in endpoint.worker_pids()
 
 
 def test_event_invocation_returns_202_at_once_and_runs_the_handler(endpoint: LocalEndpoint) -> None:
@@ -398,7 +397,7 @@ def test_stopping_the_endpoint_kills_its_workers() -> None:
     try:
         name = create_function(local, COUNTS_CALLS)
         invoke_json(local, name)
-        assert worker_pids(local.port)
+        assert local.worker_pids()
     finally:
         stop_and_check_workers(local)
-    assert worker_pids(local.port) == []
+    assert local.worker_pids() == []

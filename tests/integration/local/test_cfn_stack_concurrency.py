@@ -1,0 +1,115 @@
+"""Two deploys of one stack at once: tag-only redeploys and operations serialized per stack.
+
+Found by the fault suite (tests/faults, two runs for the same PR at once): on moto a redeploy that
+only changed the stack's tags (a new run id) was "no changes" and kept the old tags, and two
+change sets executed at once on one stack left resources that belonged to no stack."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from botocore.exceptions import ClientError
+
+from runner.local import LocalEndpoint
+
+from .cfn_testkit import EngineUnderTest, unique
+from .lambda_testkit import LAMBDA_TRUST, client
+
+QUEUE = json.dumps({"Resources": {"Queue": {"Type": "AWS::SQS::Queue"}}})
+
+
+def test_a_change_set_that_only_changes_tags_updates_the_stack_tags(engine: EngineUnderTest) -> None:
+    cloudformation = engine.client("cloudformation")
+    name = unique("tags")
+    cloudformation.create_stack(StackName=name, TemplateBody=QUEUE, Tags=[{"Key": "run-id", "Value": "1"}])
+    cloudformation.create_change_set(
+        StackName=name, ChangeSetName="redeploy", ChangeSetType="UPDATE", TemplateBody=QUEUE,
+        Tags=[{"Key": "run-id", "Value": "2"}],
+    )  # fmt: skip
+    described = cloudformation.describe_change_set(StackName=name, ChangeSetName="redeploy")
+    assert described["Status"] == "CREATE_COMPLETE"
+    assert [change["ResourceChange"]["LogicalResourceId"] for change in described["Changes"]] == ["Queue"]
+    cloudformation.execute_change_set(StackName=name, ChangeSetName="redeploy")
+    assert engine.stack(name)["Tags"] == [{"Key": "run-id", "Value": "2"}]
+
+
+HOLDING_HANDLER = """
+import json, os, time, urllib.request
+
+def handler(event, context):
+    if event["RequestType"] == "Create":
+        open(os.environ["STARTED"], "w").close()
+        while os.path.exists(os.environ["HOLD"]):
+            time.sleep(0.05)
+    body = {"Status": "SUCCESS", "PhysicalResourceId": "held", "StackId": event["StackId"],
+            "RequestId": event["RequestId"], "LogicalResourceId": event["LogicalResourceId"], "Data": {}}
+    request = urllib.request.Request(
+        event["ResponseURL"], data=json.dumps(body).encode(), method="PUT", headers={"Content-Type": ""}
+    )
+    urllib.request.urlopen(request, timeout=10).read()
+"""
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    running = LocalEndpoint.start()
+    yield running
+    running.stop()
+
+
+def test_a_second_create_waits_for_the_stack_operation_in_flight_then_is_refused(
+    endpoint: LocalEndpoint, tmp_path: Path
+) -> None:
+    """Stock moto cannot hold an operation open (it runs no Lambda code), so this runs on the fixed
+    endpoint only; without the fix the second change set replaced the stack being created."""
+    hold, started = tmp_path / "hold", tmp_path / "started"
+    hold.touch()
+    function = {"Runtime": "python3.12", "Handler": "index.handler", "Timeout": 60,
+                "Role": {"Fn::GetAtt": ["Role", "Arn"]}, "Code": {"ZipFile": HOLDING_HANDLER},
+                "Environment": {"Variables": {"HOLD": str(hold), "STARTED": str(started)}}}  # fmt: skip
+    template = json.dumps({
+        "Resources": {
+            "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": LAMBDA_TRUST}},
+            "Handler": {"Type": "AWS::Lambda::Function", "Properties": function},
+            "Held": {"Type": "AWS::CloudFormation::CustomResource",
+                     "Properties": {"ServiceToken": {"Fn::GetAtt": ["Handler", "Arn"]}}},
+        }
+    })  # fmt: skip
+    cloudformation = client(endpoint, "cloudformation")
+    name = unique("serialized")
+    cloudformation.create_change_set(
+        StackName=name, ChangeSetName="first", ChangeSetType="CREATE", TemplateBody=template
+    )
+    first = threading.Thread(
+        target=cloudformation.execute_change_set, kwargs={"StackName": name, "ChangeSetName": "first"}
+    )
+    first.start()
+    deadline = time.monotonic() + 60
+    while not started.exists():
+        assert time.monotonic() < deadline, "the custom resource never started"
+        time.sleep(0.05)
+    assert cloudformation.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"] == "CREATE_IN_PROGRESS"
+    refused: list[ClientError] = []
+
+    def second_create() -> None:
+        try:
+            client(endpoint, "cloudformation").create_change_set(
+                StackName=name, ChangeSetName="second", ChangeSetType="CREATE", TemplateBody=QUEUE
+            )
+        except ClientError as error:
+            refused.append(error)
+
+    second = threading.Thread(target=second_create)
+    second.start()
+    second.join(timeout=1.0)
+    assert second.is_alive()  # waiting for the create in flight, not interleaving with it
+    hold.unlink()
+    first.join(timeout=60)
+    second.join(timeout=60)
+    assert [error.response["Error"]["Code"] for error in refused] == ["AlreadyExistsException"]
+    assert cloudformation.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
+    cloudformation.delete_stack(StackName=name)
