@@ -3,10 +3,10 @@ answers no cross-origin browser request, only a `localhost`/`127.0.0.1` Host hea
 rebinding), and its Lambda workers start with a scrubbed environment, so a handler cannot read the
 GitHub token from its own environment or from any parent process's /proc/<pid>/environ.
 
-OWNER: the lead (runner/local/**, the engine swap). These tests use only the public seam
-(`LocalEndpoint`, `serverless-pr-test local`, HTTP). Those marked `xfail(strict=True)` fail on the
-engine as it is today; once the engine does it, they pass, strict xfail turns that into a failure,
-and the marker comes off.
+OWNER: the lead (runner/local/**). These tests use only the public seam (`LocalEndpoint`,
+`serverless-pr-test local`, HTTP). The one marked `xfail(strict=True)` fails on the engine as it is
+today (a handler walking up /proc still finds the token in an ancestor's initial environment);
+once the engine prevents it, strict xfail turns the pass into a failure and the marker comes off.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import pytest
 
 from runner.local import LocalEndpoint
 
-LEAD = "lead (runner/local): the engine does not do this yet"
+LEAD = "lead (runner/local): an ancestor of the Lambda worker still has the token in its environ"
 EVIL_ORIGIN = "https://evil.example"
 
 
@@ -48,7 +48,6 @@ LIST_QUEUES = "Action=ListQueues&Version=2012-11-05"
 FORM = "application/x-www-form-urlencoded"
 
 
-@pytest.mark.xfail(strict=True, reason=LEAD)
 def test_a_cross_origin_preflight_gets_no_permission(endpoint):
     response = request(
         endpoint,
@@ -63,7 +62,6 @@ def test_a_cross_origin_preflight_gets_no_permission(endpoint):
     assert allowed is None, f"preflight from {EVIL_ORIGIN} allowed: {allowed}"
 
 
-@pytest.mark.xfail(strict=True, reason=LEAD)
 def test_a_cross_origin_request_is_refused_and_its_answer_not_shared(endpoint):
     response = request(endpoint, "POST", {"Origin": EVIL_ORIGIN, "Content-Type": FORM}, LIST_QUEUES)
     assert response.getheader("Access-Control-Allow-Origin") is None
@@ -80,7 +78,6 @@ def test_a_same_machine_request_without_an_origin_is_answered(endpoint):
     assert response.status == 200
 
 
-@pytest.mark.xfail(strict=True, reason=LEAD)
 def test_a_request_for_another_host_name_is_refused(endpoint):
     response = request(endpoint, "POST", {"Host": "evil.example", "Content-Type": FORM}, LIST_QUEUES)
     assert response.status in (400, 403, 421), response.status
