@@ -175,7 +175,7 @@ class Destroyer:
         history = [
             event.physical_id
             for event in self._stacks.new_events(EventFeed(name))
-            if event.resource_type == FUNCTION and event.status.startswith("CREATE_COMPLETE")
+            if event.resource_type == FUNCTION
         ]
         return [function for function in dict.fromkeys([*listed, *history]) if function]
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from runner.stacks import EventFeed, Stacks
+
 from .conftest import (
     OTHER_REPOSITORY,
     QUEUE,
@@ -139,3 +141,40 @@ def test_the_janitor_never_deletes_the_log_group_of_an_unmanaged_stack(endpoint,
     assert stack_exists(aws, unmanaged)
     assert log_group_exists(aws, group)
     assert log_group_exists(aws, lookalike)
+
+
+def test_destroy_deletes_the_log_group_of_a_function_its_failed_update_rolled_back(
+    endpoint, aws, unique, tmp_path
+):
+    """A function the stack's own event history created belongs to the stack even after a rollback
+    removed it from the resource list; its log group is deleted with the stack."""
+    name = f"{unique}-pr-1"
+    create_stack(aws, name, QUEUE, tags())
+    template = {
+        "Resources": {
+            **QUEUE,
+            **function("Gone"),
+            "Broken": {
+                "Type": "AWS::SQS::Queue",
+                "DependsOn": "Gone",
+                "Properties": {"QueueName": {"Fn::ImportValue": f"{unique}-no-such-export"}},
+            },
+        }
+    }
+    aws("cloudformation").update_stack(StackName=name, TemplateBody=json.dumps(template), Tags=tags())
+    settled = Stacks(aws("cloudformation")).wait_until_settled(name, EventFeed(name), lambda event: None, 120)
+    assert settled is not None
+    assert settled.status == "UPDATE_ROLLBACK_COMPLETE", settled
+    events = aws("cloudformation").describe_stack_events(StackName=name)["StackEvents"]
+    created = [
+        event["PhysicalResourceId"]
+        for event in events
+        if event["LogicalResourceId"] == "Gone" and event.get("PhysicalResourceId")
+    ]
+    assert created, events
+    group = f"/aws/lambda/{created[0]}"
+    aws("logs").create_log_group(logGroupName=group)
+    record = write_record(tmp_path / "deployment.json", endpoint, [name])
+    ran = cli(["destroy", "--record", str(record)], cli_env(endpoint))
+    assert ran.code == 0, str(ran)
+    assert not log_group_exists(aws, group)
