@@ -150,13 +150,22 @@ class Ran:
 
     @property
     def last_line(self) -> str:
-        return self.lines[-1] if self.lines else ""
+        """The last line a reader sees (in Actions the runner hides the stop-commands markers)."""
+        return visible_last_line(self.lines)
 
     def error_lines(self) -> list[str]:
         return [line for line in self.output.splitlines() if line.startswith("Error:")]
 
     def __str__(self) -> str:
         return f"exit {self.code}\n{self.output}"
+
+
+STOP_MARKER = re.compile(r"^::(stop-commands::)?[0-9a-f]{32}(::)?$")
+
+
+def visible_last_line(lines: list[str]) -> str:
+    visible = [line for line in lines if line.strip() and not STOP_MARKER.match(line)]
+    return visible[-1] if visible else ""
 
 
 def cli(args: list[str], env: dict[str, str], cwd: Path | None = None, timeout: float = 300) -> Ran:

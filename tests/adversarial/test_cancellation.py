@@ -7,7 +7,6 @@ Real subprocesses, real signals.
 from __future__ import annotations
 
 import os
-import re
 import shlex
 import signal
 import subprocess
@@ -22,10 +21,9 @@ from .conftest import (
     create_stack,
     stack_exists,
     tags,
+    visible_last_line,
     workflow_commands,
 )
-
-_MARKER = re.compile(r"^::(stop-commands::)?[0-9a-f]{32}::?$|^::stop-commands::[0-9a-f]{32}$")
 
 
 class Watched:
@@ -63,7 +61,7 @@ class Watched:
     @property
     def last_line(self) -> str:
         """The last line a reader sees: in Actions the runner hides the stop-commands markers."""
-        return [line for line in self.lines if line.strip() and not _MARKER.match(line)][-1]
+        return visible_last_line(self.lines)
 
 
 def test_sigint_in_the_tests_then_sigterm_at_destroy_destroys_everything_and_says_so(

@@ -159,3 +159,44 @@ def test_cdk_cli_output_and_the_error_quoting_it_are_data_and_the_annotation_esc
     error = commands[-1].line
     assert error.startswith("::error title=SynthError::")
     assert "%0A::error title=pwned::pwned%0A" in error  # the quoted tail, escaped inside our annotation
+
+
+JUNIT = """<?xml version="1.0" encoding="utf-8"?>
+<testsuites><testsuite name="pytest" errors="0" failures="1" skipped="0" tests="2" time="0.1">
+<testcase classname="tests.test_x" name="test_ok&#10;::error::pwned-name" file="tests/test_x.py" line="3"
+ time="0.01"/>
+<testcase classname="tests.test_x" name="test_bad&#10;::warning::pwned-title" file="tests/test_x.py" line="9"
+ time="0.01"><failure message="boom&#10;  ::add-mask::pwned-msg">Traceback
+    ::warning::pwned-body
+::stop-commands::pwned
+::pwned::
+::error::pwned-after</failure></testcase>
+</testsuite></testsuites>
+"""
+
+
+def test_result_file_text_is_data_and_the_failure_annotation_is_escaped(endpoint, tmp_path):
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "shard-1.xml").write_text(JUNIT, encoding="utf-8")
+    env = cli_env(endpoint, GITHUB_ACTIONS="true", GITHUB_STEP_SUMMARY=str(tmp_path / "summary"))
+    ran = cli(
+        [
+            "report",
+            "--results-dir",
+            str(results),
+            "--no-comment",
+            "--no-cost",
+            "--output",
+            str(tmp_path / "r.md"),
+        ],
+        env,
+        cwd=tmp_path,
+    )
+    assert "pwned-after" in ran.output  # the failure text was printed, as data
+    commands = workflow_commands(ran.output)
+    injected = [command for command in commands if re.match(r"::\w+(-\w+)?::pwned", command.line)]
+    assert not injected, ran.output
+    assert {command.name for command in commands} <= {"group", "endgroup", "error", "warning", "notice"}
+    failure = [command.line for command in commands if command.name == "error"]
+    assert any("title=failed%3A tests/test_x.py%3A%3Atest_bad" in line for line in failure), ran.output

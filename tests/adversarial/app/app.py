@@ -2,13 +2,12 @@
 CDK CLI's time only (no 6-30 s synth). The runner drives it exactly like any CDK app.
 
 Environment knobs (the adversarial tests set them): ADV_ENV_DUMP=<file> writes the names of the
-variables the app sees; ADV_BROKEN=1 adds a second stack that cannot be created; ADV_SAY=<text>
-prints text while synthesizing (to stdout and stderr).
+variables the app sees; ADV_BROKEN=<export name> adds a second stack that imports that (missing)
+export; ADV_OUTPUT=<text> is the value of the stack's `Note` output.
 """
 
 import json
 import os
-import sys
 from pathlib import Path
 
 context = json.loads(os.environ.get("CDK_CONTEXT_JSON") or "{}")
@@ -17,10 +16,6 @@ out_dir = Path(os.environ["CDK_OUTDIR"])
 out_dir.mkdir(parents=True, exist_ok=True)
 if os.environ.get("ADV_ENV_DUMP"):
     Path(os.environ["ADV_ENV_DUMP"]).write_text("\n".join(sorted(os.environ)), encoding="utf-8")
-if os.environ.get("ADV_SAY"):
-    print(os.environ["ADV_SAY"], flush=True)
-    print(os.environ["ADV_SAY"], file=sys.stderr, flush=True)
-
 queue = {
     "Resources": {"Queue": {"Type": "AWS::SQS::Queue"}},
     "Outputs": {
@@ -41,7 +36,7 @@ if os.environ.get("ADV_BROKEN"):
         "Resources": {
             "Queue": {
                 "Type": "AWS::SQS::Queue",
-                "Properties": {"QueueName": {"Fn::ImportValue": "adv-no-such-export"}},
+                "Properties": {"QueueName": {"Fn::ImportValue": os.environ["ADV_BROKEN"]}},
             }
         }
     }
