@@ -248,7 +248,8 @@ def main(env: Mapping[str, str] | None = None) -> int:
             title="serverless-pr-test destroy",
         )
         return 0
-    print(f"serverless-pr-test {shlex.join(argv)}", flush=True)
+    with gha.untrusted_output():  # the inputs may carry text from the event (a PR title, a branch)
+        print(f"serverless-pr-test {shlex.join(argv)}", flush=True)
     return cli_main(argv)
 
 
