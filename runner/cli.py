@@ -1,5 +1,5 @@
 """`serverless-pr-test <command>`: one command per stage. Kept import-light so --help is instant;
-each command module imports boto3, moto and friends only when it runs."""
+each command module imports boto3 and friends only when it runs."""
 
 from __future__ import annotations
 

@@ -238,7 +238,7 @@ class Deployer:
     def _verify(
         self, names: Sequence[str], feeds: dict[str, EventFeed], exit_code: int, tail: str
     ) -> list[tuple[str, str, dict[str, str]]]:
-        """Trust describe_stacks, not the CLI's exit code: moto and partial failures can disagree."""
+        """Trust describe_stacks, not the CLI's exit code: an emulator and partial failures can disagree."""
         deployed: list[tuple[str, str, dict[str, str]]] = []
         problems: list[str] = []
         for name in names:

@@ -9,7 +9,7 @@ import threading
 
 from runner.commands.common import add_delivery_latency_option
 
-HELP = "run the embedded local AWS endpoint (moto) in the foreground and print the env to export"
+HELP = "run the embedded local AWS engine (MiniStack on 127.0.0.1) in the foreground; prints the env"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from runner.cost.model import MetricQuery
 
 _BATCH = 500  # get_metric_data's limit on queries per call
-# What the embedded local endpoint publishes (runner/local/lambda_host emits AWS/Lambda metrics).
+# What the embedded local endpoint publishes (the engine emits AWS/Lambda metrics).
 LOCAL_NAMESPACES = frozenset({"AWS/Lambda"})
 
 

@@ -54,7 +54,7 @@ class StackContext:
                 session = self.session or _session(self.region, self.endpoint_url)
                 # Any service name: the typed overloads only know literal names.
                 self._clients[service] = session.client(  # type: ignore[call-overload]
-                    service, region_name=self.region, endpoint_url=self.endpoint_url
+                    service, region_name=self.region, endpoint_url=self.endpoint_url, config=_config(self)
                 )
             return self._clients[service]
 
@@ -133,13 +133,25 @@ def _region(env: Mapping[str, str]) -> str:
     return env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
 
 
+def _is_local(endpoint_url: str | None) -> bool:
+    return bool(endpoint_url) and urlparse(endpoint_url).hostname in _LOCAL_HOSTS
+
+
+def _config(context: StackContext) -> Any:
+    """Against the local engine, no host prefixes: StartSyncExecution's `sync-localhost` and the
+    like resolve nowhere on this machine."""
+    from botocore.config import Config
+
+    return Config(inject_host_prefix=not _is_local(context.endpoint_url))
+
+
 def _session(region: str, endpoint_url: str | None) -> boto3.Session:
-    """A session for the region; against a local endpoint without credentials, the dummy pair moto
-    accepts, so a laptop without AWS configuration still works."""
+    """A session for the region; against a local endpoint without credentials, the dummy pair the
+    engine accepts, so a laptop without AWS configuration still works."""
     import boto3
 
     session = boto3.Session(region_name=region)
-    if endpoint_url and urlparse(endpoint_url).hostname in _LOCAL_HOSTS and session.get_credentials() is None:
+    if _is_local(endpoint_url) and session.get_credentials() is None:
         from runner.local.endpoint import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY
 
         session = boto3.Session(

@@ -182,3 +182,20 @@ def test_bad_input_gets_one_clear_line_and_deploys_nothing(endpoint, app_copy, t
         assert message in completed.stderr, completed.stderr
         assert "Traceback" not in completed.stderr
     assert live_stacks(endpoint, "orders-pr-") == []
+
+
+def test_one_stack_name_deploys_destroys_and_deploys_twice_more_on_one_long_running_engine(
+    endpoint, app_copy, tmp_path
+):
+    """Regression: the previous engine answered DescribeChangeSet by stack name with the deleted
+    stack's change set, and the CDK CLI polled it forever on the second deploy after a destroy."""
+    env = cli_env(endpoint)
+    args = ["--endpoint-url", endpoint.url, "--pr", "105", "--work-dir", str(tmp_path / "work")]
+    steps = (["deploy", str(app_copy), *args], ["destroy", *args], ["deploy", str(app_copy), *args])
+    for step in (*steps, ["deploy", str(app_copy), *args]):
+        completed = cli(step, tmp_path, env, timeout=240)  # a hang fails here, it never blocks the suite
+        assert completed.returncode == 0, f"{step[0]}: " + completed.stdout[-2000:] + completed.stderr[-2000:]
+    assert live_stacks(endpoint, "orders-pr-105") == ["orders-pr-105"]
+    final = cli(["destroy", *args], tmp_path, env)
+    assert final.returncode == 0, final.stdout + final.stderr
+    assert live_stacks(endpoint, "orders-pr-105") == []
