@@ -14,7 +14,6 @@ if TYPE_CHECKING:
 
 DEFAULT_LOCAL_ENDPOINT = "http://localhost:4566"
 DEFAULT_WORK_DIR = ".serverless-pr-test"
-LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 def add_naming_options(parser: argparse.ArgumentParser) -> None:

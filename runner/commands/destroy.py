@@ -38,8 +38,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def execute(args: argparse.Namespace) -> int:
     from urllib.parse import urlsplit
 
+    from runner.aws import LOOPBACK_HOSTS
     from runner.commands.common import (
-        LOOPBACK_HOSTS,
         checked_target,
         default_prefix,
         detect_context,
