@@ -73,7 +73,11 @@ def execute(args: argparse.Namespace) -> int:
                 f"run is for {repository!r} ($GITHUB_REPOSITORY or --repository): refusing to use it"
             )
         pr_number, names = record.pr_number, list(record.stack_names)
-        base = names[0] if names else "none"
+        if not names:  # a deploy that failed before creating any stack
+            print(f"Deployment record {record_path} lists no stacks: nothing to destroy.")
+            print("Nothing is still deployed.", flush=True)
+            return 0
+        base = names[0]
         run_id = record.run_id  # a stack another run deployed since is that run's to destroy
         target = target_from_args(args)
         if record.endpoint_url and not (args.endpoint_url or args.local):
