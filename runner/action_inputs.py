@@ -80,11 +80,13 @@ class ActionInputs:
             return default
 
         def whole(name: str, default: int) -> int:
-            raw = text(name, str(default)) or str(default)
-            if not raw.isdigit() or int(raw) < 1:
-                problems.append(f"input `{name}` must be a whole number of at least 1, got {raw!r}")
+            from runner.limits import shard_count
+
+            try:  # ASCII digits within GitHub's matrix limit
+                return shard_count(text(name, str(default)) or str(default), f"input `{name}`")
+            except ConfigError as error:
+                problems.append(str(error))
                 return default
-            return int(raw)
 
         raw_command = text("command")
         try:
@@ -256,7 +258,8 @@ def main(env: Mapping[str, str] | None = None) -> int:
         inputs = ActionInputs.from_env(environment, Path.cwd())
     except ConfigError as error:
         print(f"Error: {error}", file=sys.stderr, flush=True)
-        gha.annotation("error", str(error), title="serverless-pr-test inputs")
+        if gha.in_actions():  # outside Actions the annotation would print the same line again
+            gha.annotation("error", str(error), title="serverless-pr-test inputs")
         return error.exit_code
     argv = inputs.command_line()
     if argv is None:
@@ -266,7 +269,8 @@ def main(env: Mapping[str, str] | None = None) -> int:
             title="serverless-pr-test destroy",
         )
         return 0
-    print(f"serverless-pr-test {shlex.join(argv)}", flush=True)
+    with gha.untrusted_output():  # the inputs may carry text from the event (a PR title, a branch)
+        print(f"serverless-pr-test {shlex.join(argv)}", flush=True)
     return cli_main(argv)
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -15,13 +17,21 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from runner import gha
 from runner.assembly import CloudAssembly
 from runner.aws import retry_environment
+from runner.child_env import scrubbed_environment
 from runner.errors import ConfigError, DeployError, SynthError, ToolMissingError
 
 STACK_NAME_CONTEXT_KEY = "serverless-pr-test:stack-name"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _TAIL_LINES = 40
+DEFAULT_SYNTH_TIMEOUT_SECONDS = 900.0  # 15 minutes: a synth of a large app under load takes ~1
+_STOP_GRACE_SECONDS = 5.0
+
+
+class _TimedOut(Exception):
+    """The command ran past its limit; it and every process it started were stopped."""
 
 
 def find_cdk_executable(app_dir: Path) -> Path:
@@ -68,8 +78,9 @@ def throttled(cli_output: str) -> bool:
 
 def cli_environment(base: Mapping[str, str], extra: Mapping[str, str]) -> dict[str, str]:
     """The CLI's environment: this interpreter's bin dir first, so `python3 app.py` finds the same
-    aws-cdk-lib the runner was installed with; version checks and Node EOL banners off."""
-    env = dict(base)
+    aws-cdk-lib the runner was installed with; version checks and Node EOL banners off. The app is
+    PR code: it never sees a GitHub credential (runner.child_env)."""
+    env = scrubbed_environment(base)
     env.update(extra)
     bin_dir = str(Path(sys.executable).parent)
     env["PATH"] = os.pathsep.join([bin_dir, env.get("PATH", "")])
@@ -89,6 +100,7 @@ class CdkCli:
     app_dir: Path
     env: Mapping[str, str]
     echo: Callable[[str], None] = print
+    synth_timeout_seconds: float = DEFAULT_SYNTH_TIMEOUT_SECONDS
 
     def synth(self, stack_name: str, out_dir: Path) -> CloudAssembly:
         """Run the app once with the per-PR stack name in context; raise SynthError with its stderr."""
@@ -99,7 +111,14 @@ class CdkCli:
             str(self.executable), "synth", "--quiet", "--no-notices", "--no-version-reporting",
             "--output", str(out_dir), "--context", f"{STACK_NAME_CONTEXT_KEY}={stack_name}",
         ]  # fmt: skip
-        code, tail = self._run(command, prefix="synth")
+        try:
+            code, tail = self._run(command, prefix="synth", timeout=self.synth_timeout_seconds)
+        except _TimedOut as error:
+            raise SynthError(
+                f"the CDK app in {self.app_dir} did not finish synthesizing within "
+                f"{self.synth_timeout_seconds:g} s (--synth-timeout); it and every process it "
+                f"started were stopped:\n{error}"
+            ) from error
         if code != 0:
             raise SynthError(f"the CDK app in {self.app_dir} failed to synthesize (exit {code}):\n{tail}")
         assembly = CloudAssembly.read(out_dir)
@@ -140,32 +159,61 @@ class CdkCli:
         command += parameters  # `--parameters=<stack>:KEY=VALUE`, from runner.parameters
         return self._run(command, prefix="deploy")
 
-    def _run(self, command: list[str], prefix: str, cwd: Path | None = None) -> tuple[int, str]:
-        """Stream the CLI's output line by line as it arrives; keep a tail for error messages."""
+    def _run(
+        self, command: list[str], prefix: str, cwd: Path | None = None, timeout: float | None = None
+    ) -> tuple[int, str]:
+        """Stream the CLI's output line by line as it arrives (as data, never as workflow commands);
+        keep a tail for error messages. The CLI and the app it runs form one process group, so a
+        timeout or an interruption stops all of them, not only the CLI."""
         tail: deque[str] = deque(maxlen=_TAIL_LINES)
         try:
             process = subprocess.Popen(
                 command,
                 cwd=cwd or self.app_dir,
-                env=dict(self.env),
+                env=scrubbed_environment(self.env),
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 text=True,
                 bufsize=1,
+                start_new_session=True,
             )
         except FileNotFoundError as error:
             raise ToolMissingError(f"cannot run {command[0]}: {error} (is Node.js installed?)") from error
         assert process.stdout is not None
-        reader = threading.Thread(target=_pump, args=(process.stdout, tail, self.echo, prefix), daemon=True)
-        reader.start()
-        try:
-            code = process.wait()
-        except BaseException:
-            process.terminate()
-            process.wait(timeout=30)
-            raise
-        reader.join()
+        with gha.untrusted_output():
+            reader = threading.Thread(
+                target=_pump, args=(process.stdout, tail, self.echo, prefix), daemon=True
+            )
+            reader.start()
+            try:
+                code = process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired as error:
+                _stop_group(process)
+                reader.join(timeout=_STOP_GRACE_SECONDS)
+                raise _TimedOut("\n".join(tail)) from error
+            except BaseException:
+                _stop_group(process)
+                raise
+            reader.join()
         return code, "\n".join(tail)
+
+
+def _stop_group(process: subprocess.Popen[str]) -> None:
+    """SIGTERM to the whole process group, SIGKILL to whatever is still there after a grace."""
+    for signal_number in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, signal_number)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=_STOP_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            continue
+        if signal_number is signal.SIGTERM:
+            # The leader is gone; its children may not be: make sure.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            return
 
 
 def _pump(stream: object, tail: deque[str], echo: Callable[[str], None], prefix: str) -> None:

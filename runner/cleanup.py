@@ -32,23 +32,39 @@ class BucketEmptier:
 
 
 class LogGroups:
-    """Lambda writes to /aws/lambda/<function>; CloudFormation does not own that group, so it stays."""
+    """Lambda writes to /aws/lambda/<function> (or the group its LoggingConfig names); CloudFormation
+    does not own that group, so it stays. Only groups of functions a stack itself names are
+    deleted here: never a group found by a name prefix, which may be anyone's."""
 
-    def __init__(self, logs_client: Any) -> None:
+    def __init__(self, logs_client: Any, lambda_client: Any = None) -> None:
         self._logs = logs_client
+        self._lambda = lambda_client
 
-    def delete_with_prefix(self, prefix: str) -> list[str]:
-        """Groups of functions no longer in any stack (a rolled-back create's) carry only the name."""
-        return self._delete(
-            group["logGroupName"]
-            for page in self._logs.get_paginator("describe_log_groups").paginate(logGroupNamePrefix=prefix)
-            for group in page["logGroups"]
-        )
+    def groups_of_functions(self, function_names: Iterable[str]) -> list[str]:
+        """Each function's log group: its LoggingConfig.LogGroup when set, else /aws/lambda/<name>.
+        Read while the functions still exist (before their stack is deleted)."""
+        groups: list[str] = []
+        for name in function_names:
+            groups.append(self._configured_group(name) or f"/aws/lambda/{name}")
+        return list(dict.fromkeys(groups))
 
-    def delete_for_functions(self, function_names: list[str]) -> list[str]:
-        return self._delete(f"/aws/lambda/{function_name}" for function_name in function_names)
+    def _configured_group(self, function_name: str) -> str:
+        if self._lambda is None:
+            return ""
+        try:
+            config = self._lambda.get_function_configuration(FunctionName=function_name)
+        except Exception:  # gone already, or the engine cannot say: the default group it is
+            return ""
+        logging_config = config.get("LoggingConfig") or {}
+        return str(logging_config.get("LogGroup") or "")
 
-    def _delete(self, groups: Iterable[str]) -> list[str]:
+    def exists(self, group: str) -> bool:
+        for page in self._logs.get_paginator("describe_log_groups").paginate(logGroupNamePrefix=group):
+            if any(item["logGroupName"] == group for item in page["logGroups"]):
+                return True
+        return False
+
+    def delete(self, groups: Iterable[str]) -> list[str]:
         """Deletes each group that exists; returns the ones deleted."""
         deleted: list[str] = []
         for group in list(groups):

@@ -45,8 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from runner.errors import RunnerError
+    import os
 
+    from runner import gha
+    from runner.child_env import secret_values
+    from runner.errors import RunnerError, from_library_error
+
+    for secret in secret_values(os.environ):
+        gha.add_mask(secret)
     arguments = list(sys.argv[1:] if argv is None else argv)
     # Everything after a bare `--` goes untouched to the tool underneath (pytest).
     passthrough: list[str] = []
@@ -56,18 +62,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(arguments)
     args.passthrough = passthrough
     try:
-        exit_code: int = args._execute(args)
+        # Everything a command echoes (tool output, CloudFormation reasons, outputs, test names)
+        # is data: only the runner's own annotations, groups and masks are workflow commands.
+        with gha.untrusted_output():
+            exit_code: int = args._execute(args)
     except RunnerError as error:
-        from runner import gha
-
-        print(f"Error: {error}", file=sys.stderr, flush=True)
-        if gha.in_actions():
-            gha.annotation("error", str(error), title=type(error).__name__)
-        return error.exit_code
+        return _report_error(error)
+    except Exception as error:
+        converted = from_library_error(error)
+        if converted is None:
+            raise
+        return _report_error(converted)
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
     return exit_code
+
+
+def _report_error(error: Exception) -> int:
+    """One `Error:` line (its text is data in Actions too), and an escaped annotation."""
+    from runner import gha
+    from runner.errors import RunnerError
+
+    if gha.in_actions():  # first, so the log still ends with the message (it may say what is left)
+        gha.annotation("error", str(error), title=type(error).__name__)
+    with gha.untrusted_output(stream=sys.stderr):
+        print(f"Error: {error}", file=sys.stderr, flush=True)
+    return error.exit_code if isinstance(error, RunnerError) else 2
 
 
 if __name__ == "__main__":

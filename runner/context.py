@@ -32,18 +32,18 @@ class RunContext:
         pr_number: int | None = None
         is_fork = False
         if pr_override:
-            pr_number = parse_pr_number(pr_override)
+            pr_number = parse_pr_number(pr_override, "--pr")
         elif isinstance(pull_request, dict) and "number" in pull_request:
-            pr_number = parse_pr_number(pull_request["number"])
-            head_repo = (pull_request.get("head") or {}).get("repo") or {}
-            base_repo = (pull_request.get("base") or {}).get("repo") or {}
+            pr_number = parse_pr_number(pull_request["number"], "the event's pull_request.number")
+            head_repo = _mapping(_mapping(pull_request.get("head")).get("repo"))
+            base_repo = _mapping(_mapping(pull_request.get("base")).get("repo"))
             is_fork = bool(head_repo) and head_repo.get("full_name") != base_repo.get("full_name")
         elif isinstance(event, dict) and isinstance(event.get("inputs"), dict) and event["inputs"].get("pr"):
-            pr_number = parse_pr_number(event["inputs"]["pr"])
+            pr_number = parse_pr_number(event["inputs"]["pr"], "the workflow_dispatch input `pr`")
         repository = env.get("GITHUB_REPOSITORY") or _git_repository(cwd) or f"local/{cwd.resolve().name}"
         commit = ""
         if isinstance(pull_request, dict):
-            commit = str((pull_request.get("head") or {}).get("sha") or "")
+            commit = str(_mapping(pull_request.get("head")).get("sha") or "")
         commit = commit or env.get("GITHUB_SHA", "") or _git(cwd, "rev-parse", "HEAD") or "unknown"
         run_id = env.get("GITHUB_RUN_ID", "")
         if run_id:
@@ -53,12 +53,17 @@ class RunContext:
         return cls(repository, pr_number, commit, run_id, is_fork)
 
 
+def _mapping(value: object) -> dict[str, object]:
+    """A JSON object from the event, or an empty one when the event has something else there."""
+    return value if isinstance(value, dict) else {}
+
+
 def _read_event(path: str | None) -> object:
     if not path:
         return {}
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, RecursionError) as error:
         raise ConfigError(f"GITHUB_EVENT_PATH {path!r} is not a readable JSON file: {error}") from error
 
 

@@ -108,11 +108,41 @@ class Deployer:
             if plan.target.is_local
             else nullcontext()
         )
-        with one_at_a_time:
-            deployed = self._deploy_assembly(plan, assembly, tags, started_at, prepared.parameter_arguments)
+        try:
+            with one_at_a_time:
+                deployed = self._deploy_assembly(
+                    plan, assembly, tags, started_at, prepared.parameter_arguments
+                )
+        except BaseException:
+            # A failed or interrupted deploy still leaves a record of what exists, so a plain
+            # `destroy` (which reads it) finds the stacks instead of failing.
+            self._record(plan, assembly, tags, started_at, started, self._existing(assembly)).write(
+                plan.record_path
+            )
+            raise
+        record = self._record(plan, assembly, tags, started_at, started, deployed)
+        record.write(plan.record_path)
+        return record
+
+    def _existing(self, assembly: CloudAssembly) -> list[tuple[str, str, dict[str, str]]]:
+        try:
+            states = [self._stacks.describe(name) for name in assembly.stack_names]
+        except Exception:  # the endpoint went away too: every name, destroy skips missing ones
+            return [(name, "UNKNOWN", {}) for name in assembly.stack_names]
+        return [(state.name, state.status, {}) for state in states if state is not None]
+
+    def _record(
+        self,
+        plan: DeployPlan,
+        assembly: CloudAssembly,
+        tags: dict[str, str],
+        started_at: datetime,
+        started: float,
+        deployed: list[tuple[str, str, dict[str, str]]],
+    ) -> DeploymentRecord:
         depends = {stack.stack_name: stack.depends_on for stack in assembly.stacks}
         names_by_id = {stack.artifact_id: stack.stack_name for stack in assembly.stacks}
-        record = DeploymentRecord(
+        return DeploymentRecord(
             repository=plan.context.repository,
             pr_number=plan.context.pr_number,
             commit=plan.context.commit,
@@ -132,8 +162,6 @@ class Deployer:
             deployed_at=started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
             duration_seconds=round(time.monotonic() - started, 3),
         )
-        record.write(plan.record_path)
-        return record
 
     def _bootstrap(self, region: str) -> None:
         self._echo("Bootstrapping the local endpoint (cdk bootstrap, once per endpoint)")

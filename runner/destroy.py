@@ -9,7 +9,7 @@ from typing import Protocol
 
 from runner.cleanup import BucketEmptier, LogGroups
 from runner.errors import DestroyError
-from runner.guard import require_ownership
+from runner.guard import ownership_problem, require_ownership
 from runner.leftovers import Leftover
 from runner.naming import belongs_to
 from runner.stacks import EventFeed, StackEvent, StackPhase, StackResource, Stacks, StackState
@@ -23,8 +23,17 @@ DELETE_ATTEMPTS = 4
 WAIT_TIMEOUT_SECONDS = 1800.0
 
 
+LOG_GROUP = "AWS::Logs::LogGroup"
+
+
 class LeftoverFinder(Protocol):
-    def find(self, repository: str, pr_number: int | None, stack_names: Iterable[str]) -> list[Leftover]: ...
+    def find(
+        self,
+        repository: str,
+        pr_number: int | None,
+        stack_names: Iterable[str],
+        owned: Sequence[StackResource] = (),
+    ) -> list[Leftover]: ...
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,7 @@ class DestroyOutcome:
     already_gone: tuple[str, ...]
     leftovers: tuple[Leftover, ...]
     handed_over: tuple[str, ...] = ()  # deployed since by another run, which destroys them
+    final_line: str = ""  # what is still deployed, read after the destroy (runner.cancellation)
 
     def summary(self) -> str:
         return (
@@ -71,14 +81,16 @@ class Destroyer:
         pr_number: int | None,
         run_id: str | None = None,
     ) -> DestroyOutcome:
-        """Check ownership of every stack before deleting any; then delete dependents first.
+        """Check ownership of every stack before deleting any (managed tag, this repository's tag,
+        this PR's tag); then delete dependents first. Nothing else is touched: only the physical
+        resources those stacks name (their buckets' objects, their functions' log groups).
 
         With `run_id` (a run destroying what it deployed), a stack another run has deployed since
         is left for that run: two runs for one PR must not delete each other's environment."""
         states = {
             name: state for name in stack_names_in_deploy_order if (state := self._stacks.describe(name))
         }
-        require_ownership({name: state.tags for name, state in states.items()}, repository)
+        require_ownership({name: state.tags for name, state in states.items()}, repository, pr_number)
         handed_over = [
             name for name, state in states.items() if run_id and state.tags.get(RUN_ID, run_id) != run_id
         ]
@@ -91,23 +103,20 @@ class Destroyer:
         gone: list[str] = [name for name in stack_names_in_deploy_order if name not in states]
         for name in gone:
             self._echo(f"{name}: not found (already deleted or never deployed): nothing to do")
+        owned: list[StackResource] = []
         for name in reversed(stack_names_in_deploy_order):
             if name in states:
-                self._delete_one(states[name])
+                owned += self._delete_one(states[name])
                 deleted.append(name)
-        for name in stack_names_in_deploy_order:
-            # CloudFormation names functions `<stack>-<LogicalId>-<suffix>`; a function a failed
-            # create rolled back is in no stack any more, but its log group stayed.
-            for group in self._log_groups.delete_with_prefix(f"/aws/lambda/{name}-"):
-                self._echo(f"{name}: deleted log group {group}")
-        leftovers = tuple(self._leftovers.find(repository, pr_number, stack_names_in_deploy_order))
+        leftovers = tuple(self._leftovers.find(repository, pr_number, stack_names_in_deploy_order, owned))
         outcome = DestroyOutcome(tuple(deleted), tuple(gone), leftovers, tuple(handed_over))
         if leftovers:
             listing = "\n".join(f"  - {item}" for item in leftovers)
             raise DestroyError(f"{outcome.summary()}; left behind:\n{listing}")
         return outcome
 
-    def _delete_one(self, state: StackState) -> None:
+    def _delete_one(self, state: StackState) -> list[StackResource]:
+        """Delete one owned stack; returns the physical resources it named (for the leftover check)."""
         name = state.name
         feed = EventFeed(name)
         self._stacks.new_events(feed)  # mark history as seen: print only this deletion's events
@@ -115,12 +124,10 @@ class Destroyer:
             self._echo(f"{name}: {state.status}, waiting for it to settle before deleting")
             settled = self._stacks.wait_until_settled(name, feed, self._print, self._wait_timeout)
             if settled is None:
-                return
+                return []
         # Read what needs cleaning after the stack is gone while the stack still lists it.
         resources = self._stacks.resources(name)
-        functions = [
-            item.physical_id for item in resources if item.resource_type == FUNCTION and item.physical_id
-        ]
+        log_groups = self._log_groups.groups_of_functions(self._functions_named_by(name, resources))
         physical_ids = {item.logical_id: item.physical_id for item in resources}
         # Test event captures add rules to the stack's buses; a bus with rules cannot be deleted.
         buses = [
@@ -156,9 +163,21 @@ class Destroyer:
             if not emptied:  # nothing we fixed: give CloudFormation time before the next try
                 self._sleep(backoff)
                 backoff *= 2
-        for group in self._log_groups.delete_for_functions(functions):
+        for group in self._log_groups.delete(log_groups):
             self._echo(f"{name}: deleted log group {group}")
         self._echo(f"{name}: deleted")
+        return [*resources, *(StackResource(group, group, LOG_GROUP, "", "") for group in log_groups)]
+
+    def _functions_named_by(self, name: str, resources: list[StackResource]) -> list[str]:
+        """The functions the stack lists now, and those its own event history names (a function a
+        failed update or create rolled back is in no resource list any more, its log group stays)."""
+        listed = [item.physical_id for item in resources if item.resource_type == FUNCTION]
+        history = [
+            event.physical_id
+            for event in self._stacks.new_events(EventFeed(name))
+            if event.resource_type == FUNCTION
+        ]
+        return [function for function in dict.fromkeys([*listed, *history]) if function]
 
     def _empty_deletable_buckets(self, name: str, resources: list[StackResource]) -> None:
         """CloudFormation cannot delete a bucket with objects in it: empty the ones it is going to
@@ -193,12 +212,27 @@ class Destroyer:
         self._echo(event.line())
 
 
-def discover_stacks(stacks: Stacks, base_name: str) -> list[str]:
-    """The live stacks of one PR (`base` and `base-*`), oldest first, which is their deploy order."""
+def discover_stacks(
+    stacks: Stacks,
+    base_name: str,
+    repository: str | None = None,
+    pr_number: int | None = None,
+    echo: Callable[[str], None] = print,
+) -> list[str]:
+    """The live stacks of one PR (`base` and `base-*`), oldest first, which is their deploy order.
+
+    A name is only where to look: with `repository`, a stack is one of them only when its tags say
+    so (managed, this repository, this PR); any other stack of a matching name is left alone."""
     found = [
         state
         for name in stacks.live_stack_names()
         if belongs_to(name, base_name) and (state := stacks.describe(name)) is not None
     ]
+    if repository is not None:
+        for state in list(found):
+            problem = ownership_problem(state.name, state.tags, repository, pr_number)
+            if problem is not None:
+                echo(f"{state.name}: {problem}; left alone")
+                found.remove(state)
     found.sort(key=lambda state: (state.created_at is None, state.created_at, state.name))
     return [state.name for state in found]

@@ -11,9 +11,13 @@
     ├── ToolMissingError             exit 8   a required executable (node, the CDK CLI) is missing
     ├── WaitTimeoutError             exit 9   a stack stayed *_IN_PROGRESS past the allowed time
     ├── EngineError                  exit 10  the embedded local engine failed to start or answer
-    └── PreflightError               exit 11  every PR's copy would share a named resource
+    ├── PreflightError               exit 11  every PR's copy would share a named resource
+    ├── UnknownStateError            exit 12  janitor: some PR states were unknown; their stacks kept
+    ├── UnreachableError             exit 13  AWS or the endpoint cannot be reached (nothing was done)
+    └── StoppedError                 exit 130/143  a signal stopped the run; the message says what is left
 
-Anything else is a bug and is allowed to show its traceback.
+Errors from libraries that mean "bad input or unreachable" (botocore's endpoint and credential
+errors) become RunnerErrors in `from_library_error`; anything else is a bug and shows its traceback.
 """
 
 from __future__ import annotations
@@ -89,3 +93,42 @@ class PreflightError(RunnerError):
     """The preflight found resources two PRs' copies would share; nothing was deployed."""
 
     exit_code = 11
+
+
+class UnreachableError(RunnerError):
+    """AWS, the local endpoint or its credentials could not be reached or used."""
+
+    exit_code = 13
+
+
+class UnknownStateError(RunnerError):
+    """The janitor finished, but could not learn some PR states: their stacks were kept."""
+
+    exit_code = 12
+
+
+class StoppedError(RunnerError):
+    """A signal stopped the command; the message says what is still deployed."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def from_library_error(error: BaseException) -> RunnerError | None:
+    """The RunnerError a library's exception stands for, or None when it is a bug to show."""
+    try:
+        from botocore import exceptions as botocore_errors
+    except ImportError:  # pragma: no cover - botocore is a dependency
+        return None
+    unreachable = (
+        botocore_errors.EndpointConnectionError,
+        botocore_errors.ConnectTimeoutError,
+        botocore_errors.ReadTimeoutError,
+        botocore_errors.NoCredentialsError,
+        botocore_errors.PartialCredentialsError,
+        botocore_errors.InvalidRegionError,
+    )
+    if isinstance(error, unreachable):
+        return UnreachableError(f"AWS could not be reached or used: {error}")
+    return None

@@ -6,7 +6,9 @@ Outside Actions the same calls print plain, readable lines, so the CLI behaves t
 from __future__ import annotations
 
 import os
+import secrets
 import sys
+import threading
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -35,6 +37,54 @@ def _command(name: str, message: str, properties: Mapping[str, object] | None = 
     return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
 
 
+class _UntrustedBlock:
+    """The one open `::stop-commands::` block of this process, if any (shared by every thread)."""
+
+    lock = threading.RLock()
+    token: str | None = None
+    stream: TextIO | None = None
+
+
+def _print_command(line: str, stream: TextIO | None = None) -> None:
+    """Print one of the runner's own workflow commands. Inside an untrusted block the block is
+    ended around it and reopened with a fresh token, so the command is parsed and nothing else is."""
+    out = stream or sys.stdout
+    with _UntrustedBlock.lock:
+        token, block_stream = _UntrustedBlock.token, _UntrustedBlock.stream or sys.stdout
+        if token is not None:
+            print(f"::{token}::", file=block_stream, flush=True)
+        print(line, file=out, flush=True)
+        if token is not None:
+            _UntrustedBlock.token = secrets.token_hex(16)
+            print(f"::stop-commands::{_UntrustedBlock.token}", file=block_stream, flush=True)
+
+
+@contextmanager
+def untrusted_output(stream: TextIO | None = None) -> Iterator[None]:
+    """Everything printed inside (by this process, its threads and the subprocesses it starts on
+    the same output) is data: in Actions it goes out between `::stop-commands::<random token>` and
+    `::<token>::`, so pytest, the CDK CLI, CloudFormation reasons or stack outputs can never form a
+    workflow command. Outside Actions, and nested, it prints nothing."""
+    with _UntrustedBlock.lock:
+        if not in_actions() or _UntrustedBlock.token is not None:
+            opened = False
+        else:
+            opened = True
+            _UntrustedBlock.token = secrets.token_hex(16)
+            _UntrustedBlock.stream = stream or sys.stdout
+            sys.stdout.flush()
+            print(f"::stop-commands::{_UntrustedBlock.token}", file=_UntrustedBlock.stream, flush=True)
+    try:
+        yield
+    finally:
+        if opened:
+            with _UntrustedBlock.lock:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                print(f"::{_UntrustedBlock.token}::", file=_UntrustedBlock.stream, flush=True)
+                _UntrustedBlock.token = _UntrustedBlock.stream = None
+
+
 def annotation(
     level: str,
     message: str,
@@ -47,7 +97,7 @@ def annotation(
     """`level` is error, warning or notice; printed as an annotation in Actions, plainly elsewhere."""
     out = stream or sys.stdout
     if in_actions():
-        print(_command(level, message, {"file": file, "line": line, "title": title}), file=out)
+        _print_command(_command(level, message, {"file": file, "line": line, "title": title}), out)
     else:
         where = f" ({file}:{line})" if file and line else (f" ({file})" if file else "")
         print(f"{level.capitalize()}{where}: {message}", file=out)
@@ -56,20 +106,20 @@ def annotation(
 
 def add_mask(secret: str) -> None:
     if secret and in_actions():
-        print(f"::add-mask::{escape_data(secret)}", flush=True)
+        _print_command(f"::add-mask::{escape_data(secret)}")
 
 
 @contextmanager
 def group(title: str) -> Iterator[None]:
     if in_actions():
-        print(f"::group::{escape_data(title)}", flush=True)
+        _print_command(f"::group::{escape_data(title)}")
     else:
         print(f"==> {title}", flush=True)
     try:
         yield
     finally:
         if in_actions():
-            print("::endgroup::", flush=True)
+            _print_command("::endgroup::")
 
 
 def _append(path_variable: str, text: str, env: Mapping[str, str] | None = None) -> bool:

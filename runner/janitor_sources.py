@@ -28,6 +28,7 @@ class PullRequestStates:
         self._repository = repository
         self._echo = echo
         self._known: dict[int, PrState] = {}
+        self.unanswered: dict[int, str] = {}  # PR number -> why GitHub could not say
 
     def __call__(self, number: int) -> PrState:
         if number not in self._known:
@@ -42,7 +43,13 @@ class PullRequestStates:
         try:
             state = self._github.get_repo(self._repository, lazy=True).get_pull(number).state
         except GithubException as error:
+            if error.status != 404:  # a deleted PR is simply unknown; anything else is a failure
+                self.unanswered[number] = f"GitHub answered {error.status}"
             self._echo(f"PR #{number}: GitHub answered {error.status}; treating its state as unknown")
+            return PrState.UNKNOWN
+        except Exception as error:  # retries used up on 5xx, network down: unknown means keep
+            self.unanswered[number] = f"{type(error).__name__}: {error}"
+            self._echo(f"PR #{number}: GitHub could not be asked ({type(error).__name__}); state unknown")
             return PrState.UNKNOWN
         return PrState.CLOSED if state == "closed" else PrState.OPEN
 

@@ -1,11 +1,15 @@
-"""What a destroyed PR environment left behind, found by tags on AWS or by name on the local endpoint."""
+"""What a destroyed PR environment left behind, found by ownership: on AWS by this repository's and
+PR's tags (CloudFormation propagates stack tags), on the local endpoint by checking that each
+physical resource the stacks listed before their deletion is gone. Never by a name substring:
+another stack's `<name>-foreign-...` is not ours."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from runner.stacks import StackResource
 from runner.tags import MANAGED, MANAGED_VALUE, PR, REPOSITORY
 
 
@@ -24,7 +28,13 @@ class TaggedLeftovers:
     def __init__(self, tagging_client: Any) -> None:
         self._tagging = tagging_client
 
-    def find(self, repository: str, pr_number: int | None, stack_names: Iterable[str]) -> list[Leftover]:
+    def find(
+        self,
+        repository: str,
+        pr_number: int | None,
+        stack_names: Iterable[str],
+        owned: Sequence[StackResource] = (),
+    ) -> list[Leftover]:
         filters = [{"Key": MANAGED, "Values": [MANAGED_VALUE]}, {"Key": REPOSITORY, "Values": [repository]}]
         if pr_number is not None:
             filters.append({"Key": PR, "Values": [str(pr_number)]})
@@ -41,80 +51,80 @@ class TaggedLeftovers:
         return found
 
 
-class NamedLeftovers:
-    """The local endpoint does not copy stack tags to every resource, so look for the stack name in
-    the physical names CloudFormation generated (`<stack>-<LogicalId>-<suffix>`)."""
+# Not-found answers, by the codes services use for them.
+_GONE = ("NotFound", "NonExistent", "NoSuch", "404", "ResourceNotFound", "DoesNotExist")
+# An engine that does not implement a check cannot prove anything either way: skipped.
+_UNSUPPORTED = ("NotImplemented", "InvalidAction", "UnknownOperation", "501")
+
+
+class OwnedLeftovers:
+    """The local endpoint does not copy stack tags to every resource: check instead that every
+    physical resource the destroyed stacks listed is gone."""
 
     def __init__(self, client_for: Callable[[str], Any]) -> None:
         self._client_for = client_for
 
-    def find(self, repository: str, pr_number: int | None, stack_names: Iterable[str]) -> list[Leftover]:
-        needles = [name.lower() for name in stack_names]
-
-        def ours(identifier: str) -> bool:
-            lowered = identifier.lower()
-            return any(f"{needle}-" in lowered or lowered.endswith(needle) for needle in needles)
-
+    def find(
+        self,
+        repository: str,
+        pr_number: int | None,
+        stack_names: Iterable[str],
+        owned: Sequence[StackResource] = (),
+    ) -> list[Leftover]:
         found: list[Leftover] = []
-        for kind, names in self._inventory():
-            found.extend(Leftover(kind, name) for name in names if ours(name))
+        for resource in owned:
+            check = _CHECKS.get(resource.resource_type)
+            if check is None or not resource.physical_id:
+                continue
+            service, kind, call = check
+            if self._still_there(service, call, resource.physical_id):
+                found.append(Leftover(kind, resource.physical_id))
         return found
 
-    def _inventory(self) -> Iterable[tuple[str, list[str]]]:
-        lambda_ = self._client_for("lambda")
-        yield (
-            "lambda function",
-            [
-                fn["FunctionName"]
-                for page in lambda_.get_paginator("list_functions").paginate()
-                for fn in page["Functions"]
-            ],
-        )
-        dynamodb = self._client_for("dynamodb")
-        yield (
-            "dynamodb table",
-            [
-                name
-                for page in dynamodb.get_paginator("list_tables").paginate()
-                for name in page["TableNames"]
-            ],
-        )
-        yield "sqs queue", list(self._client_for("sqs").list_queues().get("QueueUrls", []))
-        sns = self._client_for("sns")
-        yield (
-            "sns topic",
-            [
-                topic["TopicArn"]
-                for page in sns.get_paginator("list_topics").paginate()
-                for topic in page["Topics"]
-            ],
-        )
-        yield (
-            "s3 bucket",
-            [bucket["Name"] for bucket in self._client_for("s3").list_buckets().get("Buckets", [])],
-        )
-        events = self._client_for("events")
-        buses = [bus["Name"] for bus in events.list_event_buses().get("EventBuses", [])]
-        yield "eventbridge bus", buses
-        yield (
-            "eventbridge rule",
-            [rule["Name"] for bus in buses for rule in events.list_rules(EventBusName=bus).get("Rules", [])],
-        )
-        logs = self._client_for("logs")
-        yield (
-            "log group",
-            [
-                group["logGroupName"]
-                for page in logs.get_paginator("describe_log_groups").paginate()
-                for group in page["logGroups"]
-            ],
-        )
-        iam = self._client_for("iam")
-        yield (
-            "iam role",
-            [
-                role["RoleName"]
-                for page in iam.get_paginator("list_roles").paginate()
-                for role in page["Roles"]
-            ],
-        )
+    def _still_there(self, service: str, call: Callable[[Any, str], object], physical_id: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            call(self._client_for(service), physical_id)
+        except ClientError as error:
+            code = str(error.response.get("Error", {}).get("Code", ""))
+            status = str(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", ""))
+            return not any(mark in code or mark == status for mark in (*_GONE, *_UNSUPPORTED))
+        return True
+
+
+def _log_group_exists(logs: Any, name: str) -> object:
+    groups = logs.describe_log_groups(logGroupNamePrefix=name).get("logGroups", [])
+    if not any(group["logGroupName"] == name for group in groups):
+        raise _not_found()
+    return groups
+
+
+def _rule(events: Any, physical_id: str) -> object:
+    # CloudFormation's id for a rule on a custom bus is `<bus>|<rule>`.
+    bus, _, rule = physical_id.rpartition("|")
+    return events.describe_rule(Name=rule, **({"EventBusName": bus} if bus else {}))
+
+
+def _not_found() -> Exception:
+    from botocore.exceptions import ClientError
+
+    return ClientError({"Error": {"Code": "ResourceNotFoundException", "Message": "gone"}}, "Describe")
+
+
+_CHECKS: dict[str, tuple[str, str, Callable[[Any, str], object]]] = {
+    "AWS::Lambda::Function": ("lambda", "lambda function", lambda c, i: c.get_function(FunctionName=i)),
+    "AWS::DynamoDB::Table": ("dynamodb", "dynamodb table", lambda c, i: c.describe_table(TableName=i)),
+    "AWS::SQS::Queue": ("sqs", "sqs queue", lambda c, i: c.get_queue_attributes(QueueUrl=i)),
+    "AWS::SNS::Topic": ("sns", "sns topic", lambda c, i: c.get_topic_attributes(TopicArn=i)),
+    "AWS::S3::Bucket": ("s3", "s3 bucket", lambda c, i: c.head_bucket(Bucket=i)),
+    "AWS::Events::EventBus": ("events", "eventbridge bus", lambda c, i: c.describe_event_bus(Name=i)),
+    "AWS::Events::Rule": ("events", "eventbridge rule", _rule),
+    "AWS::Logs::LogGroup": ("logs", "log group", _log_group_exists),
+    "AWS::IAM::Role": ("iam", "iam role", lambda c, i: c.get_role(RoleName=i)),
+    "AWS::StepFunctions::StateMachine": (
+        "stepfunctions",
+        "state machine",
+        lambda c, i: c.describe_state_machine(stateMachineArn=i),
+    ),
+}

@@ -35,12 +35,12 @@ def sanitize_prefix(prefix: str) -> str:
     return cleaned
 
 
-def parse_pr_number(raw: str | int) -> int:
-    """A PR number is a positive integer; anything else is a ConfigError naming the input."""
-    text = str(raw).strip()
-    if not text.isdigit() or int(text) <= 0:
-        raise ConfigError(f"PR number must be a positive integer, got {str(raw)!r}")
-    return int(text)
+def parse_pr_number(raw: object, name: str = "PR number") -> int:
+    """A PR number is 1..10^9 as ASCII digits (runner.limits); anything else is a ConfigError naming
+    the input."""
+    from runner.limits import pr_number
+
+    return pr_number(raw, name)
 
 
 def shorten(name: str, max_length: int) -> str:

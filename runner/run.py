@@ -6,7 +6,6 @@ import argparse
 import os
 import shutil
 import signal
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +13,7 @@ from pathlib import Path
 from types import FrameType
 
 from runner.context import RunContext
-from runner.errors import ConfigError
+from runner.errors import ConfigError, StoppedError
 from runner.record import DeploymentRecord
 
 
@@ -41,14 +40,21 @@ class LocalRun:
         self._app_dir: Path = args.app_dir.resolve()
 
     def execute(self) -> int:
+        """The last line always says what is still deployed: printed on success, or the end of the
+        error message (a failed or cancelled destroy, a signal) the CLI prints last."""
         started = time.monotonic()
-        with sigterm_unwinds():
-            try:
-                exit_code = self._with_endpoint()
-            except (KeyboardInterrupt, Terminated) as stop:
-                print(f"Stopped ({type(stop).__name__}); the stacks were destroyed.", file=sys.stderr)
-                exit_code = 130 if isinstance(stop, KeyboardInterrupt) else 143
-        print(f"Total wall time: {time.monotonic() - started:.1f} s")
+        self._final_line = "Nothing is still deployed."
+        try:
+            with sigterm_unwinds():
+                try:
+                    exit_code = self._with_endpoint()
+                except (KeyboardInterrupt, Terminated) as stop:
+                    name = "SIGINT" if isinstance(stop, KeyboardInterrupt) else "SIGTERM"
+                    code = 130 if isinstance(stop, KeyboardInterrupt) else 143
+                    raise StoppedError(f"{name} stopped the run.\n{self._final_line}", code) from None
+        finally:
+            print(f"Total wall time: {time.monotonic() - started:.1f} s", flush=True)
+        print(self._final_line, flush=True)
         return exit_code
 
     def _with_endpoint(self) -> int:
@@ -64,12 +70,12 @@ class LocalRun:
             print(f"Local AWS endpoint on {endpoint.url}")
             os.environ.update(endpoint.env())
             try:
-                return self._deploy_test_destroy()
+                return self._deploy_test_destroy(embedded=True)
             finally:
                 endpoint.stop()
-        return self._deploy_test_destroy()
+        return self._deploy_test_destroy(embedded=False)
 
-    def _deploy_test_destroy(self) -> int:
+    def _deploy_test_destroy(self, embedded: bool) -> int:
         from runner.commands.common import default_prefix, detect_context, target_from_args
         from runner.commands.deploy import deploy_app, print_outputs
         from runner.commands.destroy import destroy_stacks
@@ -99,20 +105,23 @@ class LocalRun:
             tests_exit = max(tests_exit, self._report(record, context))
         finally:
             # Runs on test failure, deploy failure, Ctrl-C and SIGTERM alike: nothing stays deployed.
+            # A first SIGINT/SIGTERM here lets the destroy finish, a second stops it; either way
+            # the error raised (or self._final_line) says what is still deployed.
             names = (
                 list(record.stack_names)
                 if record
-                else discover_stacks(Stacks(target.client("cloudformation")), base)
+                else discover_stacks(
+                    Stacks(target.client("cloudformation")), base, context.repository, context.pr_number
+                )
             )
             if names:
-                signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut destroy short
-                try:
-                    # This run's id: a stack a concurrent run for the PR deployed since is its own.
-                    run_id = record.run_id if record else context.run_id
-                    outcome = destroy_stacks(target, context.repository, context.pr_number, names, run_id)
-                finally:
-                    signal.signal(signal.SIGINT, signal.default_int_handler)
+                # This run's id: a stack a concurrent run for the PR deployed since is its own.
+                run_id = record.run_id if record else context.run_id
+                outcome = destroy_stacks(
+                    target, context.repository, context.pr_number, names, run_id, base, embedded
+                )
                 print(outcome.summary())
+                self._final_line = outcome.final_line
         return tests_exit
 
     def _run_tests(self, record: DeploymentRecord) -> int:

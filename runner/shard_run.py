@@ -15,7 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from runner import gha
 from runner.aws import retry_environment
+from runner.child_env import scrubbed_environment
 from runner.errors import ConfigError
 from runner.shard_exit import ShardExit, exit_path, progress_path, running_test
 from runner.shard_plan import PlanSlice, junit_path, slice_path
@@ -116,7 +118,10 @@ def run_shard(request: ShardRequest) -> ShardResult:
             completed = subprocess.run(command, cwd=app_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
     else:
         sys.stdout.flush()
-        completed = subprocess.run(command, cwd=app_dir, env=env, check=False)
+        # pytest prints test names, messages and captured output: data, never workflow commands.
+        # Its stderr joins stdout so the one block around it covers both.
+        with gha.untrusted_output():
+            completed = subprocess.run(command, cwd=app_dir, env=env, stderr=subprocess.STDOUT, check=False)
     seconds = time.monotonic() - started
     if not junit_file.is_file():
         # Killed or crashed: say how, and which test was running, for the report to name.
@@ -137,8 +142,9 @@ def run_shard(request: ShardRequest) -> ShardResult:
 def shard_environment(request: ShardRequest, results_dir: Path) -> dict[str, str]:
     """The caller's environment plus the stack outputs (SPT_OUTPUT_*, SPT_OUTPUTS_FILE), SPT_SHARD and
     SPT_RUN_ID: the caller's if set, else the record's with a fresh suffix so repeated test runs
-    against one deployment never reuse data keys."""
-    env = dict(os.environ if request.env is None else request.env)
+    against one deployment never reuse data keys. The tests are PR code: no GitHub credential
+    reaches them (runner.child_env)."""
+    env = scrubbed_environment(os.environ if request.env is None else request.env)
     caller_run_id = request.run_id or env.get("SPT_RUN_ID")
     if request.record_file is not None:
         from runner.record import DeploymentRecord

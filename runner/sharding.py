@@ -18,7 +18,7 @@ from enum import Enum
 
 from runner.errors import ConfigError
 
-_SHARD_TEXT = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
+_SHARD_TEXT = re.compile(r"^\s*([0-9]{1,12})\s*/\s*([0-9]{1,12})\s*$")
 # Refinement stops after this many improving moves; each one strictly lowers the heaviest shard.
 _MAX_REFINEMENTS = 500
 NAMED_GROUP_PREFIX = "group:"
@@ -32,7 +32,11 @@ class ShardSpec:
     count: int
 
     def __post_init__(self) -> None:
-        if self.count < 1 or not 1 <= self.index <= self.count:
+        from runner.limits import MAX_SHARDS
+
+        if not 1 <= self.count <= MAX_SHARDS:
+            raise ConfigError(f"shard count must be from 1 to {MAX_SHARDS}, got {self.count}")
+        if not 1 <= self.index <= self.count:
             raise ConfigError(f"shard must be i/N with 1 <= i <= N, got {self.index}/{self.count}")
 
     @classmethod

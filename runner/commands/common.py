@@ -78,6 +78,37 @@ def add_delivery_latency_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def checked_target(region: str, endpoint_url: str | None, source: str) -> AwsTarget:
+    """A target whose region and endpoint URL are well formed and whose endpoint answers, so a bad
+    one is one `Error:` line before the synth, not a botocore traceback after it."""
+    import re
+    import socket
+    from urllib.parse import urlsplit
+
+    from runner.aws import AwsTarget
+    from runner.errors import ConfigError, UnreachableError
+
+    if not re.fullmatch(r"[a-z0-9]{1,20}(-[a-z0-9]{1,20}){1,4}", region):
+        raise ConfigError(f"{source}: region {region!r} is not a region name like us-east-1")
+    if endpoint_url is None:
+        return AwsTarget(region=region)
+    try:
+        parts = urlsplit(endpoint_url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as error:
+        raise ConfigError(f"{source}: endpoint URL {endpoint_url!r} is invalid: {error}") from error
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in endpoint_url):
+        raise ConfigError(f"{source}: endpoint URL {endpoint_url!r} must look like http://localhost:4566")
+    try:
+        socket.create_connection((parts.hostname, port), timeout=5).close()
+    except OSError as error:
+        raise UnreachableError(
+            f"{source}: nothing answers at {endpoint_url} ({error.strerror or error}); start it with "
+            "`serverless-pr-test local` or pass the right --endpoint-url"
+        ) from error
+    return AwsTarget(region=region, endpoint_url=endpoint_url)
+
+
 def target_from_args(args: argparse.Namespace) -> AwsTarget:
     """`--local` without a URL means the endpoint `serverless-pr-test local` serves on port 4566."""
     from runner.aws import AwsTarget
@@ -91,11 +122,37 @@ def target_from_args(args: argparse.Namespace) -> AwsTarget:
         os.environ["AWS_SECRET_ACCESS_KEY"] = DUMMY_SECRET_KEY
         os.environ.pop("AWS_SESSION_TOKEN", None)
         os.environ.pop("AWS_PROFILE", None)
-    target = AwsTarget.from_env(region=args.region, endpoint_url=endpoint_url)
+    found = AwsTarget.from_env(region=args.region, endpoint_url=endpoint_url)
+    target = checked_target(found.region, found.endpoint_url, "--region/--endpoint-url")
     os.environ["AWS_REGION"] = os.environ["AWS_DEFAULT_REGION"] = target.region
     if target.endpoint_url:
         os.environ["AWS_ENDPOINT_URL"] = target.endpoint_url
     return target
+
+
+def require_writable(path: Path, flag: str, directory: bool = False) -> None:
+    """Fail before the work when an output cannot be written (its directory is created here)."""
+    import tempfile
+
+    from runner.errors import ConfigError
+
+    folder = path if directory else path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not directory and path.is_dir():
+            raise IsADirectoryError(21, "is a directory")
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".spt-write-check-"):
+            pass
+    except OSError as error:
+        raise ConfigError(f"{flag} {path} cannot be written: {error.strerror or error}") from error
+
+
+def repository_from(args: argparse.Namespace, cwd: Path) -> str:
+    """`--repository`, else $GITHUB_REPOSITORY, else the git remote: never a file the run reads."""
+    from runner.context import RunContext
+
+    explicit = getattr(args, "repository", None)
+    return str(explicit) if explicit else RunContext.detect(os.environ, cwd).repository
 
 
 def detect_context(args: argparse.Namespace, cwd: Path) -> RunContext:
@@ -111,21 +168,21 @@ def default_prefix(args: argparse.Namespace, app_dir: Path) -> str:
 def build_destroyer(target: AwsTarget) -> Destroyer:
     from runner.cleanup import BucketEmptier, LogGroups
     from runner.destroy import Destroyer
-    from runner.leftovers import NamedLeftovers, TaggedLeftovers
+    from runner.leftovers import OwnedLeftovers, TaggedLeftovers
     from runner.stacks import Stacks
     from runner.testing.capture_sweep import sweep_captures
 
     session = target.session()
     events, sqs = target.client("events", session), target.client("sqs", session)
     leftovers = (
-        NamedLeftovers(lambda service: target.client(service, session))
+        OwnedLeftovers(lambda service: target.client(service, session))
         if target.is_local
         else TaggedLeftovers(target.client("resourcegroupstaggingapi", session))
     )
     return Destroyer(
         Stacks(target.client("cloudformation", session)),
         BucketEmptier(target.client("s3", session)),
-        LogGroups(target.client("logs", session)),
+        LogGroups(target.client("logs", session), target.client("lambda", session)),
         leftovers,
         sweep_captures=lambda buses: sweep_captures(events, sqs, buses),
     )

@@ -28,6 +28,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_TTL_HOURS,
         help=f"expires-at tag = now + this; the janitor removes expired stacks ({DEFAULT_TTL_HOURS:g})",
     )
+    add_synth_timeout_option(parser)
+
+
+def add_synth_timeout_option(parser: argparse.ArgumentParser) -> None:
+    """Shared with `run`: a synth that never ends is stopped, with every process it started."""
+    from runner.cdk import DEFAULT_SYNTH_TIMEOUT_SECONDS
+
+    parser.add_argument(
+        "--synth-timeout",
+        type=float,
+        default=DEFAULT_SYNTH_TIMEOUT_SECONDS,
+        metavar="SECONDS",
+        help=f"stop the app's synth after this long (default {DEFAULT_SYNTH_TIMEOUT_SECONDS:g}: 15 min)",
+    )
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -52,18 +66,25 @@ def deploy_app(
     from datetime import timedelta
 
     from runner import gha
-    from runner.cdk import CdkCli, cli_environment, find_cdk_executable, read_cdk_json
+    from runner.cdk import (
+        DEFAULT_SYNTH_TIMEOUT_SECONDS,
+        CdkCli,
+        cli_environment,
+        find_cdk_executable,
+        read_cdk_json,
+    )
     from runner.commands.common import default_prefix, target_account
     from runner.deploy import Deployer, DeployPlan, choose_stack_name
     from runner.errors import ConfigError
+    from runner.limits import synth_timeout_seconds, ttl_hours
     from runner.parameters import ParameterInputs, from_flags
     from runner.stacks import Stacks
 
     if not app_dir.is_dir():
         raise ConfigError(f"app directory {app_dir} does not exist")
     read_cdk_json(app_dir)
-    if args.ttl_hours <= 0:
-        raise ConfigError(f"--ttl-hours must be positive, got {args.ttl_hours}")
+    ttl_hours(args.ttl_hours)
+    synth_timeout = synth_timeout_seconds(getattr(args, "synth_timeout", DEFAULT_SYNTH_TIMEOUT_SECONDS))
     parameters = ParameterInputs.parse(from_flags(args.parameters))
     base_name = choose_stack_name(
         args.stack_name, default_prefix(args, app_dir), context.pr_number, allow_without_pr=target.is_local
@@ -79,7 +100,12 @@ def deploy_app(
         allow_shared_names=args.allow_shared_names,
         account=target_account(target),
     )
-    cli = CdkCli(find_cdk_executable(plan.app_dir), plan.app_dir, cli_environment(os.environ, {}))
+    cli = CdkCli(
+        find_cdk_executable(plan.app_dir),
+        plan.app_dir,
+        cli_environment(os.environ, {}),
+        synth_timeout_seconds=synth_timeout,
+    )
     with gha.group(f"Deploy {base_name}"):
         record = Deployer(cli, Stacks(target.client("cloudformation"))).deploy(plan)
         if target.is_local:

@@ -37,13 +37,14 @@ def execute(args: argparse.Namespace) -> int:
     from runner.commands.common import build_destroyer, target_from_args
     from runner.comment import GithubConnection
     from runner.context import RunContext
-    from runner.errors import ConfigError, DestroyError
+    from runner.errors import DestroyError, UnknownStateError
     from runner.janitor import Janitor
     from runner.janitor_sources import CaptureStore, PullRequestStates
+    from runner.limits import max_age_hours
     from runner.stacks import Stacks
 
-    if args.max_age is not None and args.max_age <= 0:
-        raise ConfigError(f"--max-age must be a positive number of hours, got {args.max_age}")
+    if args.max_age is not None:
+        max_age_hours(args.max_age)
     target = target_from_args(args)
     repository = args.repository or RunContext.detect(os.environ, Path.cwd()).repository
     connection = GithubConnection.from_env(os.environ)
@@ -76,6 +77,12 @@ def execute(args: argparse.Namespace) -> int:
     if report.failures:
         raise DestroyError(
             "janitor could not remove: " + "; ".join(action.subject for action in report.failures)
+        )
+    if prs.unanswered:
+        asked = "; ".join(f"PR #{number}: {why}" for number, why in sorted(prs.unanswered.items()))
+        raise UnknownStateError(
+            f"janitor finished, but GitHub could not say whether some PRs are closed ({asked}); "
+            "their stacks were kept (unknown means keep) and the next run asks again"
         )
     return 0
 

@@ -49,16 +49,23 @@ def execute(args: argparse.Namespace) -> int:
     import os
 
     from runner import gha
+    from runner.commands.common import require_writable
     from runner.context import RunContext
     from runner.errors import ConfigError
+    from runner.limits import shard_count
     from runner.record import DeploymentRecord
     from runner.report import render_terminal
     from runner.report.build import ReportInputs, build_report
     from runner.report.publish import PublishOptions, publish_report
     from runner.shard_run import default_record_file
 
-    if args.shards is not None and args.shards < 1:
-        raise ConfigError(f"--shards must be at least 1, got {args.shards}")
+    if args.shards is not None:
+        shard_count(args.shards, "--shards")
+    require_writable(args.output, "--output")
+    if args.durations is not None:
+        require_writable(args.durations, "--durations")
+    if args.merged_junit is not None:
+        require_writable(args.merged_junit, "--merged-junit")
     record_path = args.record or default_record_file(os.environ, args.work_dir)
     record = None
     record_problem = None

@@ -11,6 +11,7 @@ from runner.commands.common import (
     add_preflight_options,
     add_target_options,
 )
+from runner.commands.deploy import add_synth_timeout_option
 
 HELP = "deploy, run the app's tests, and destroy, all on this machine (--local: no AWS account needed)"
 
@@ -37,6 +38,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--ttl-hours", type=float, default=24.0, help="expires-at tag = now + this (default 24)"
     )
+    add_synth_timeout_option(parser)
     parser.epilog = (
         "Arguments after a bare `--` go to pytest, e.g. `run --local stacks/example -- -k idempotent`."
     )
@@ -44,8 +46,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def execute(args: argparse.Namespace) -> int:
     from runner.errors import ConfigError
+    from runner.limits import synth_timeout_seconds, ttl_hours
     from runner.run import LocalRun
 
+    # Parallel pytest processes on one machine: 64 is already more than its cores.
     if not 1 <= args.shards <= 64:
         raise ConfigError(f"--shards must be between 1 and 64, got {args.shards}")
+    ttl_hours(args.ttl_hours)
+    synth_timeout_seconds(args.synth_timeout)
     return LocalRun(args, list(args.passthrough)).execute()

@@ -44,10 +44,12 @@ def execute(args: argparse.Namespace) -> int:
     import os
 
     from runner import gha
+    from runner.commands.common import require_writable
     from runner.shard_run import ShardRequest, default_record_file, run_shard
     from runner.sharding import GroupBy, ShardSpec
 
     shard = ShardSpec.parse(args.shard)
+    require_writable(args.results_dir, "--results-dir", directory=True)
     record = args.record or default_record_file(os.environ, args.work_dir)
     if record is None:
         print("No deployment record found: tests run without stack outputs (`stack` fixture unavailable).")

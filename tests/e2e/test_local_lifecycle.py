@@ -160,7 +160,9 @@ def test_bad_input_gets_one_clear_line_and_deploys_nothing(endpoint, app_copy, t
     url = ["--endpoint-url", endpoint.url]
     cases = []
     cases.append((cli(["deploy", str(tmp_path), *url, "--pr", "5"], tmp_path, env), 2, "has no cdk.json"))
-    cases.append((cli(["deploy", str(app_copy), *url, "--pr", "abc"], tmp_path, env), 2, "PR number must be"))
+    cases.append(
+        (cli(["deploy", str(app_copy), *url, "--pr", "abc"], tmp_path, env), 2, "--pr must be a whole number")
+    )
     cases.append(
         (cli(["destroy", "--work-dir", str(tmp_path / "none"), *url], tmp_path, env), 2, "does not exist")
     )

@@ -44,7 +44,11 @@ def test_a_deploy_failing_half_way_rolls_back_with_a_clear_error_and_destroy_lea
     assert "fault injected: the gate refused to open" in failed.stderr
     assert "Traceback" not in failed.stderr
     assert "CREATE_FAILED" in failed.stdout  # the events streamed as they happened
-    assert not (work / "deployment.json").exists()
+    # A failed deploy still records what it left, so a plain `destroy` would find it.
+    record = json.loads((work / "deployment.json").read_text())
+    assert [(stack["name"], stack["status"]) for stack in record["stacks"]] == [
+        ("faults-pr-602", "ROLLBACK_COMPLETE")
+    ]
 
     (control_dir / "faults-pr-602.fail").unlink()  # the fix is pushed: the next deploy replaces the wreck
     fixed = cli(deploy_args(app, endpoint, 602, work), tmp_path, env)

@@ -46,7 +46,7 @@ def test_long_names_are_shortened_with_a_hash_so_neighbours_differ():
 
 @pytest.mark.parametrize("raw", ["0", "-3", "abc", "1.5", "", " ", "12a"])
 def test_invalid_pr_numbers_are_config_errors_naming_the_input(raw):
-    with pytest.raises(ConfigError, match="PR number must be a positive integer"):
+    with pytest.raises(ConfigError, match="PR number must be a whole number from 1 to 1000000000"):
         parse_pr_number(raw)
 
 

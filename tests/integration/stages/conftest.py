@@ -10,7 +10,7 @@ import pytest
 
 from runner.aws import AwsTarget
 from runner.local import LocalEndpoint
-from runner.tags import MANAGED, REPOSITORY
+from runner.tags import MANAGED, PR, REPOSITORY
 
 REPOSITORY_NAME = "org/shop"
 
@@ -40,8 +40,13 @@ def stack_name():
     return f"shop-pr-{uuid.uuid4().int % 10**6}"
 
 
-def managed_tags(repository=REPOSITORY_NAME):
-    return [{"Key": MANAGED, "Value": "true"}, {"Key": REPOSITORY, "Value": repository}]
+def managed_tags(repository=REPOSITORY_NAME, pr="1"):
+    """The tags deploy gives a stack of PR #1 of org/shop (the PR every test here destroys)."""
+    return [
+        {"Key": MANAGED, "Value": "true"},
+        {"Key": REPOSITORY, "Value": repository},
+        {"Key": PR, "Value": pr},
+    ]
 
 
 def create_stack(clients, name, resources, tags=None, outputs=None):

@@ -142,14 +142,15 @@ def test_a_retained_bucket_is_never_emptied_and_is_reported_as_left_behind(targe
     clients("s3").delete_bucket(Bucket=name)
 
 
-def test_leftovers_make_destroy_fail(target, clients, stack_name):
+def test_a_queue_that_only_shares_the_stack_name_is_neither_deleted_nor_a_leftover(
+    target, clients, stack_name
+):
     create_stack(clients, stack_name, QUEUE)
-    clients("sqs").create_queue(QueueName=f"{stack_name}-orphan")
-    with pytest.raises(DestroyError, match="orphan"):
-        destroyer(target, []).destroy([stack_name], REPOSITORY_NAME, 1)
-    clients("sqs").delete_queue(
-        QueueUrl=clients("sqs").get_queue_url(QueueName=f"{stack_name}-orphan")["QueueUrl"]
-    )
+    url = clients("sqs").create_queue(QueueName=f"{stack_name}-orphan")["QueueUrl"]
+    outcome = destroyer(target, []).destroy([stack_name], REPOSITORY_NAME, 1)
+    assert outcome.leftovers == ()
+    assert clients("sqs").get_queue_attributes(QueueUrl=url)  # not ours: untouched
+    clients("sqs").delete_queue(QueueUrl=url)
 
 
 def test_discover_finds_a_prs_stacks_without_its_neighbours(target, clients, stack_name):
