@@ -83,7 +83,7 @@ class CheckRuns:
     def publish(self, request: CheckRunRequest) -> CheckRunResult:
         from github.GithubObject import NotSet
 
-        repo = self._github.get_repo(self._repository, lazy=True)
+        repo = self._github.get_repo(self._repository)
         batches = [
             [
                 annotation.payload()

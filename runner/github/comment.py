@@ -89,8 +89,8 @@ class CommentThread:
 
     def _get_pull(self) -> PullRequest:
         if self._pull is None:
-            # lazy: no GET /repos/{o}/{r}; get_pull reads GET /repos/{o}/{r}/pulls/{n}.
-            repo = self._github.get_repo(self._repository, lazy=True)
+            # GET /repos/{o}/{r} (metadata), then GET /repos/{o}/{r}/pulls/{n}, never /issues/{n}.
+            repo = self._github.get_repo(self._repository)
             self._pull = repo.get_pull(self._pr_number)
         return self._pull
 

@@ -45,7 +45,7 @@ class DeploymentTarget:
 
 class Deployments:
     def __init__(self, github: Github, repository: str) -> None:
-        self._repo = github.get_repo(repository, lazy=True)
+        self._repo = github.get_repo(repository)
 
     def start(self, target: DeploymentTarget, description: str) -> Deployment:
         deployment = self._repo.create_deployment(

@@ -72,9 +72,9 @@ class FakeGitHub(GitHubState):
         return token
 
     def grant_app_token(self, token: str, app_slug: str, permissions: dict[str, str]) -> str:
-        self.tokens[token] = TokenGrant(
-            TokenKind.APP_INSTALLATION, f"{app_slug}[bot]", permissions=dict(permissions)
-        )
+        """`permissions` as the App's settings name them (`pull_requests`) or as workflows do."""
+        named = {name.replace("_", "-"): level for name, level in permissions.items()}
+        self.tokens[token] = TokenGrant(TokenKind.APP_INSTALLATION, f"{app_slug}[bot]", permissions=named)
         return token
 
     def count(self, method: str, pattern: str) -> int:

@@ -163,7 +163,7 @@ class GitHubState:
         if len(parts) < 3 or f"{parts[1]}/{parts[2]}" != self.repository:
             return 404, {"message": "Not Found"}, {}
         key = (method, template.removeprefix("/repos/{owner}/{repo}"))
-        number = int(parts[4]) if len(parts) > 4 and parts[4].isdigit() else None
+        number = next((int(part) for part in parts[4:] if part.isdigit()), None)
         with self.lock:
             return self._answer_locked(key, number, query, body, grant)
 
