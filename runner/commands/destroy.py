@@ -31,14 +31,25 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
+    import os
+
+    from runner import gha
     from runner.aws import AwsTarget
     from runner.commands.common import default_prefix, detect_context, target_from_args
     from runner.deploy import choose_stack_name
     from runner.destroy import discover_stacks
+    from runner.github.events import dependabot_without_credentials
     from runner.record import DeploymentRecord
     from runner.stacks import Stacks
 
     target = target_from_args(args)
+    if not target.is_local and dependabot_without_credentials(os.environ):
+        gha.annotation(
+            "notice",
+            "pull request from Dependabot without AWS credentials: nothing was deployed, destroy skipped",
+            title="serverless-pr-test destroy",
+        )
+        return 0
     run_id: str | None = None
     if args.pr or args.stack_name:
         # No synth: find the PR's stacks by name; ownership is still checked on each one.
@@ -56,7 +67,20 @@ def execute(args: argparse.Namespace) -> int:
             target = AwsTarget(region=record.region, endpoint_url=record.endpoint_url)
     outcome = destroy_stacks(target, repository, pr_number, names, run_id)
     print(outcome.summary())
+    _end_github_deployment(repository, pr_number, target.is_local)
     return 0
+
+
+def _end_github_deployment(repository: str, pr_number: int | None, is_local: bool) -> None:
+    """The PR timeline shows the environment's end: its GitHub deployments become inactive."""
+    import os
+    from pathlib import Path
+
+    from runner.context import RunContext
+    from runner.github.deploy_hooks import deactivate
+
+    context = RunContext.detect(os.environ, Path.cwd())
+    deactivate(RunContext(repository, pr_number, context.commit, context.run_id), is_local=is_local)
 
 
 def destroy_stacks(
