@@ -48,9 +48,7 @@ def execute(args: argparse.Namespace) -> int:
         skip_fork_deploy()
         return 0
     if not target.is_local and dependabot_without_credentials(os.environ):
-        skip_fork_deploy(
-            "pull request from Dependabot without AWS credentials (it gets only Dependabot secrets)"
-        )
+        skip_fork_deploy("pull request from Dependabot without AWS credentials")
         return 0
     from runner import gha
     from runner.github.deploy_hooks import deploy_summary, deployment_tracker, environment_url
