@@ -7,7 +7,7 @@ App installation token's `<app>[bot]`, the Actions GITHUB_TOKEN's `github-action
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from github import Github
 
 DEFAULT_API_URL = "https://api.github.com"
+TOKEN_VARIABLES = ("GITHUB_TOKEN", "INPUT_GITHUB_TOKEN")
+# The token, once taken out of os.environ so no child process (synth, CDK CLI, pytest) inherits it.
+_withheld: dict[str, str] = {}
 VIEWER_QUERY = "query { viewer { login } }"
 
 
@@ -53,8 +56,16 @@ class GithubConnection:
         retries = env.get("SPT_GITHUB_RETRIES", "5")
         if not retries.isdigit():
             raise ConfigError(f"SPT_GITHUB_RETRIES must be a whole number, got {retries!r}")
+        token = next(
+            (
+                env.get(name) or _withheld.get(name, "")
+                for name in TOKEN_VARIABLES
+                if env.get(name) or _withheld.get(name)
+            ),
+            "",
+        )
         return cls(
-            token=env.get("GITHUB_TOKEN", "") or env.get("INPUT_GITHUB_TOKEN", ""),
+            token=token,
             api_url=env.get("GITHUB_API_URL", DEFAULT_API_URL) or DEFAULT_API_URL,
             retries=int(retries),
         )
@@ -86,6 +97,14 @@ class GithubConnection:
             seconds_between_requests=self.seconds_between_requests,
             seconds_between_writes=self.seconds_between_writes,
         )
+
+
+def withhold_token(environ: MutableMapping[str, str]) -> None:
+    """Move the token out of the process environment; GithubConnection.from_env still finds it."""
+    for name in TOKEN_VARIABLES:
+        value = environ.pop(name, "")
+        if value:
+            _withheld[name] = value
 
 
 def viewer_login(github: Github) -> str:
