@@ -54,7 +54,7 @@ def execute(args: argparse.Namespace) -> int:
     from runner.github.deploy_hooks import deploy_summary, deployment_tracker, environment_url
 
     # GitHub deployment `pr-<N>`: in_progress now, success with the URL or failure after.
-    tracker = deployment_tracker(context, is_local=target.is_local)
+    tracker = deployment_tracker(context, is_local=bool(args.local))
     if tracker is not None:
         tracker.start(f"{default_prefix(args, args.app_dir)} PR environment")
     try:

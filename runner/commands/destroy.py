@@ -67,7 +67,7 @@ def execute(args: argparse.Namespace) -> int:
             target = AwsTarget(region=record.region, endpoint_url=record.endpoint_url)
     outcome = destroy_stacks(target, repository, pr_number, names, run_id)
     print(outcome.summary())
-    _end_github_deployment(repository, pr_number, target.is_local)
+    _end_github_deployment(repository, pr_number, bool(args.local))
     return 0
 
 

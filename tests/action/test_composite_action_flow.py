@@ -84,6 +84,9 @@ def new_job(tmp_path_factory, endpoint, github, event_file):
                 "GITHUB_WORKSPACE": str(workspace),
                 "RUNNER_TEMP": str(temp),
                 "RUNNER_OS": "Linux",
+                # The CDK CLI caches account ids per access key in ~/.cdk: another engine's answer for
+                # the same dummy key must not leak in.
+                "CDK_HOME": str(tmp_path_factory.getbasetemp() / "cdk-home"),
                 # What aws-actions/configure-aws-credentials would export: credentials and region.
                 "AWS_ACCESS_KEY_ID": endpoint.env()["AWS_ACCESS_KEY_ID"],
                 "AWS_SECRET_ACCESS_KEY": endpoint.env()["AWS_SECRET_ACCESS_KEY"],
