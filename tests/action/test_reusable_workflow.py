@@ -97,8 +97,10 @@ def runner_for(tmp_path: Path, github, endpoint, event: dict) -> WorkflowRunner:
                     "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event_file),
                     "GITHUB_RUN_ID": "4242", "GITHUB_RUN_ATTEMPT": "1", "GITHUB_SERVER_URL": "https://github.example",
                     "GITHUB_SHA": "f" * 40, "GITHUB_API_URL": github.url, "GITHUB_WORKSPACE": str(workspace),
-                    "RUNNER_TEMP": str(temp), "CDK_HOME": str(tmp_path.parent / "cdk-home"), "RUNNER_OS": "Linux", "AWS_ENDPOINT_URL": endpoint.url,
+                    "RUNNER_TEMP": str(temp), "RUNNER_OS": "Linux", "AWS_ENDPOINT_URL": endpoint.url,
                     "SPT_GITHUB_RETRIES": "1"})  # fmt: skip
+        # The CDK CLI caches account ids per access key in ~/.cdk; another engine's must not leak in.
+        env["CDK_HOME"] = str(tmp_path.parent / "cdk-home")
         return Job(workspace=workspace, runner_temp=temp, env=env, github={})
 
     def mint(permissions: dict[str, str]) -> str:
@@ -107,7 +109,7 @@ def runner_for(tmp_path: Path, github, endpoint, event: dict) -> WorkflowRunner:
     services = Services(
         make_job=make_job,
         mint_job_token=mint,
-        action_paths={"org/serverless-pr-test": REPO_ROOT},
+        action_paths={"$/": REPO_ROOT},
         aws_env={  # what configure-aws-credentials would export
             "AWS_ACCESS_KEY_ID": endpoint.env()["AWS_ACCESS_KEY_ID"],
             "AWS_SECRET_ACCESS_KEY": endpoint.env()["AWS_SECRET_ACCESS_KEY"],
