@@ -146,7 +146,7 @@ def _handler_class(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 return
             if method == "GET" and path.endswith("/comments") and fake.listing_barrier is not None:
                 with contextlib.suppress(threading.BrokenBarrierError):
-                    fake.listing_barrier.wait(timeout=10)
+                    fake.listing_barrier.wait(timeout=30)
             status, payload, headers = fake.answer(method, route.template, path, query, body or {}, grant)
             self._send(status, payload, headers)
 

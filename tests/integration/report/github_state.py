@@ -19,6 +19,7 @@ class StoredComment:
     body: str
     login: str
     edits: int = 0
+    issue: int = 0  # 0: the fake's own pull request
 
 
 @dataclass
@@ -116,7 +117,7 @@ class GitHubState:
             "user": self._user(comment.login),
             "url": f"{api}/issues/comments/{comment.id}",
             "html_url": f"https://github.example/{self.repository}/pull/{self.pr_number}#issuecomment-{comment.id}",
-            "issue_url": f"{api}/issues/{self.pr_number}",
+            "issue_url": f"{api}/issues/{comment.issue or self.pr_number}",
             "created_at": "2026-11-21T06:00:00Z",
             "updated_at": "2026-11-21T06:00:00Z",
         }
@@ -189,10 +190,10 @@ class GitHubState:
             pull = self.pulls.get(number or 0)
             return (200, {**self._pull_json(pull), "pull_request": {}}, {}) if pull else not_found
         if key == ("GET", "/issues/{issue_number}/comments"):
-            ordered = [self.comments[k] for k in sorted(self.comments)]
+            ordered = [c for _, c in sorted(self.comments.items()) if (c.issue or self.pr_number) == number]
             return self._page([self._comment_json(c) for c in ordered], query, f"issues/{number}/comments")
         if key == ("POST", "/issues/{issue_number}/comments"):
-            comment = StoredComment(self._new_id(), body["body"], grant.login)
+            comment = StoredComment(self._new_id(), body["body"], grant.login, issue=number or 0)
             self.comments[comment.id] = comment
             return 201, self._comment_json(comment), {}
         if key == ("PATCH", "/issues/comments/{comment_id}"):

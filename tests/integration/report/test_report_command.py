@@ -251,3 +251,27 @@ def test_failure_paths_are_anchored_at_the_app_directory_for_annotations(
     completed = run_report(tmp_path, github, "--no-comment", "--no-cost", "--app-dir", "stacks/shop")
     assert completed.returncode == 1
     assert "::error file=stacks/shop/tests/test_b.py,line=7," in completed.stdout
+
+
+def test_the_fork_recipe_finds_the_pr_by_the_runs_head_commit_through_the_api(
+    tmp_path: Path, github: FakeGitHub
+) -> None:
+    from .github_state import StoredPull
+
+    fork_head = "f0" * 20
+    github.pulls[8] = StoredPull(8, head_sha=fork_head, head_repository="someone/shop")
+    write_results(tmp_path / "results", failing=set(), shards=[1, 2])
+    command = [sys.executable, "-m", "runner", "report", "--results-dir", "results", "--no-cost",
+               "--pr-for-commit", fork_head]  # fmt: skip
+    env = {**os.environ, "GITHUB_ACTIONS": "true", "GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": github.url,
+           "GITHUB_REPOSITORY": "acme/shop", "GITHUB_WORKSPACE": str(tmp_path)}  # fmt: skip
+    env.pop("GITHUB_EVENT_PATH", None)
+    completed = subprocess.run(
+        command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert github.count("GET", r"^/repos/acme/shop/pulls$") == 1
+    (comment,) = github.comments.values()
+    assert comment.issue == 8
+    (check,) = github.check_runs.values()
+    assert (check.head_sha, check.conclusion) == (fork_head, "success")
