@@ -36,23 +36,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
+    import os
+
     from runner.commands.common import default_prefix, detect_context, target_from_args
+    from runner.github.deploy_hooks import deployment_tracker, environment_url
+    from runner.github.events import dependabot_without_credentials
 
     target = target_from_args(args)
     context = detect_context(args, args.app_dir)
-    import os
-
-    from runner.github.events import dependabot_without_credentials
-
     if context.is_fork and not target.is_local:
         skip_fork_deploy()
         return 0
     if not target.is_local and dependabot_without_credentials(os.environ):
         skip_fork_deploy("pull request from Dependabot without AWS credentials")
         return 0
-    from runner import gha
-    from runner.github.deploy_hooks import deploy_summary, deployment_tracker, environment_url
-
     # GitHub deployment `pr-<N>`: in_progress now, success with the URL or failure after.
     tracker = deployment_tracker(context, is_local=bool(args.local))
     if tracker is not None:
@@ -63,11 +60,8 @@ def execute(args: argparse.Namespace) -> int:
         if tracker is not None:
             tracker.finish(False, None)
         raise
-    url = environment_url(record, args.environment_url_output)
     if tracker is not None:
-        tracker.finish(True, url)
-    gha.set_output("environment-url", url or "")
-    gha.append_summary(deploy_summary(record, url))
+        tracker.finish(True, environment_url(record, args.environment_url_output))
     print_outputs(record)
     return 0
 
@@ -109,6 +103,9 @@ def deploy_app(
     gha.set_output("stack-names", ",".join(record.stack_names))
     gha.set_output("outputs-json", json.dumps(record.merged_outputs(), sort_keys=True))
     gha.set_output("record-path", str(plan.record_path))
+    from runner.github.deploy_hooks import publish_deploy_outputs
+
+    publish_deploy_outputs(record, getattr(args, "environment_url_output", ""))  # and `run`'s summary
     return record
 
 

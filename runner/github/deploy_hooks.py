@@ -51,10 +51,19 @@ def environment_url(record: DeploymentRecord, output_name: str) -> str | None:
     if not output_name:
         return None
     value = record.merged_outputs().get(output_name)
-    if value is None:
-        _warn(f"environment-url-output {output_name!r} is not a stack output; the deployment has no URL")
-        return None
-    return value if _URL.fullmatch(value) else None
+    return value if value is not None and _URL.fullmatch(value) else None
+
+
+def publish_deploy_outputs(record: DeploymentRecord, output_name: str) -> str | None:
+    """The `environment-url` output and the deploy summary (deploy and run); the URL, if any."""
+    url = environment_url(record, output_name)
+    if output_name and url is None:
+        _warn(
+            f"environment-url-output {output_name!r} is not a stack output holding a URL; no environment URL"
+        )
+    gha.set_output("environment-url", url or "")
+    gha.append_summary(deploy_summary(record, url))
+    return url
 
 
 def deactivate(context: RunContext, *, is_local: bool) -> None:

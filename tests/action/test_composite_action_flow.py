@@ -28,7 +28,11 @@ TOKEN = "ghs_fakeTokenForTheLocalApi0123456789"
 
 @pytest.fixture(scope="module")
 def github():
+    from runner.github.permissions import permission_map
+
     server = load_fake_github()(repository=REPOSITORY, pr_number=PR_NUMBER).start()
+    # One token for every job here: the union of what the README documents per job.
+    server.grant_actions_token(TOKEN, {**permission_map().jobs["deploy"], **permission_map().jobs["report"]})
     yield server
     server.stop()
 
