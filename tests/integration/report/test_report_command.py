@@ -275,3 +275,24 @@ def test_the_fork_recipe_finds_the_pr_by_the_runs_head_commit_through_the_api(
     assert comment.issue == 8
     (check,) = github.check_runs.values()
     assert (check.head_sha, check.conclusion) == (fork_head, "success")
+
+
+def test_run_annotations_are_workspace_relative_without_a_workspace_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`run` passes only where the tests ran (the app directory): the workspace comes from Actions."""
+    app = tmp_path / "stacks" / "shop"
+    write_results(app / "results", failing={"tests/test_b.py::test_alert"}, shards=[1, 2])
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
+    options = PublishOptions(
+        results_dir=app / "results",
+        output=tmp_path / "report.md",
+        comment=False,
+        check_run=False,
+        tests_root=app,
+    )
+    report_run(
+        ReportInputs(app / "results", estimate_cost=False), options, env={"GITHUB_WORKSPACE": str(tmp_path)}
+    )
+    assert "::error file=stacks/shop/tests/test_b.py,line=7," in capsys.readouterr().out
