@@ -32,7 +32,7 @@ class PublishOptions:
     merged_junit: Path | None = None
     comment: bool = True
     comment_mode: CommentMode = CommentMode.ALWAYS
-    check_run: bool = True
+    check_run: bool = False  # the report command turns it on (--check-run); `run` never posts one
     workspace: Path | None = None  # default: $GITHUB_WORKSPACE, else the current directory
     tests_root: Path | None = None  # where pytest ran: its relative paths start there
     is_fork: bool = False
