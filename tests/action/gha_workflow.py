@@ -5,17 +5,14 @@ Like GitHub: the called workflow's inputs (typed), secrets and workflow `env:`; 
 order with `if:` (status functions over the needs' results) and the `needs` context; a matrix
 from `fromJSON`; job outputs; the called workflow's outputs; each job's GITHUB_TOKEN minted with
 exactly that job's `permissions:`, which must stay within what the caller granted (else the run is
-refused, as GitHub refuses it). Tool actions are emulated honestly: checkout (the job's workspace
-already holds the code; the ref asked for is recorded), configure-aws-credentials (exports the
-given credentials), artifacts (a directory per artifact, per run), caches (scoped by ref: a run
-restores its own ref's and the default branch's, as GitHub scopes them); set-up actions are no-ops.
+refused, as GitHub refuses it). Tool actions: checkout (the job's workspace already holds the code;
+the ref asked for is recorded), configure-aws-credentials (exports the given credentials), and the
+artifact, cache and set-up actions of gha_tools.py.
 Anything else is an error, so a test fails instead of pretending.
 """
 
 from __future__ import annotations
 
-import fnmatch
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,21 +31,10 @@ from .gha_interpreter import (
     interpolate,
     run_action,
 )
+from .gha_tools import Stores, ToolActions
 
 LEVELS = {"none": 0, "read": 1, "write": 2}
 _WHOLE = "${{"
-
-
-@dataclass
-class Stores:
-    """What outlives a job: this run's artifacts and the repository's caches (by ref scope)."""
-
-    root: Path
-    caches: dict[tuple[str, str], Path | None] = field(default_factory=dict)
-
-    @property
-    def artifacts(self) -> Path:
-        return self.root / "artifacts"
 
 
 @dataclass
@@ -100,6 +86,7 @@ class WorkflowRunner:
         self.repo_root = repo_root
         self.services = services
         self.stores = stores
+        self.tools = ToolActions(stores, f"refs/heads/{default_branch}")
         self.default_ref = f"refs/heads/{default_branch}"
 
     def run(
@@ -228,7 +215,7 @@ class WorkflowRunner:
         action, _, _ = step["uses"].partition("@")
         arguments = {key: as_text(_evaluated(value, leg)) for key, value in (step.get("with") or {}).items()}
         if action in self.services.action_paths:
-            handler = lambda uses, args, current: self._tool(uses, args, current, leg, pending_saves)  # noqa: E731
+            handler = lambda uses, args, current: self.tools.run(uses, args, current, leg, pending_saves)  # noqa: E731
             done = run_action(self.services.action_paths[action], arguments, job, uses_handler=handler)
             outcome = "success" if done.succeeded else "failure"
             leg["steps"][step_id] = {"outputs": done.outputs, "outcome": outcome, "conclusion": outcome}
@@ -238,80 +225,6 @@ class WorkflowRunner:
         elif action == "aws-actions/configure-aws-credentials":
             job.exported_env.update(self.services.aws_env)
         else:
-            self._tool(action, arguments, job, leg, pending_saves)
+            self.tools.run(action, arguments, job, leg, pending_saves)
         leg["steps"][step_id] = {"outputs": {}, "outcome": "success", "conclusion": "success"}
         return StepRecord(name, step_id, "success")
-
-    def _tool(
-        self,
-        uses: str,
-        arguments: dict[str, str],
-        job: Job,
-        leg: dict[str, Any],
-        pending_saves: list[tuple[str, str]],
-    ) -> str:
-        ref = leg["github"]["ref"]
-        if uses in ("actions/setup-python", "actions/setup-node"):
-            return f"{uses}: the runner's own tools are used"
-        if uses == "actions/upload-artifact":
-            source = job.workspace / arguments["path"]
-            if not source.exists():
-                if arguments.get("if-no-files-found", "warn") == "error":
-                    raise ExpressionError(f"upload-artifact: {arguments['path']} does not exist")
-                return "nothing to upload"
-            target = self.stores.artifacts / arguments["name"]
-            if source.is_dir():
-                shutil.copytree(source, target, dirs_exist_ok=True)
-            else:
-                target.mkdir(parents=True, exist_ok=True)
-                shutil.copy(source, target / source.name)
-            return f"uploaded {arguments['name']}"
-        if uses == "actions/download-artifact":
-            destination = job.workspace / arguments.get("path", ".")
-            names = (
-                sorted(p.name for p in self.stores.artifacts.glob("*"))
-                if self.stores.artifacts.exists()
-                else []
-            )
-            if "name" in arguments:
-                if arguments["name"] not in names:
-                    raise ExpressionError(f"download-artifact: no artifact {arguments['name']}")
-                shutil.copytree(self.stores.artifacts / arguments["name"], destination, dirs_exist_ok=True)
-            else:
-                for found in fnmatch.filter(names, arguments["pattern"]):
-                    shutil.copytree(self.stores.artifacts / found, destination / found, dirs_exist_ok=True)
-            return "downloaded"
-        if uses in ("actions/cache", "actions/cache/restore"):
-            hit = self._restore(arguments, job, ref)
-            if uses == "actions/cache" and hit is None:
-                pending_saves.append((arguments["key"], arguments["path"]))
-            return f"cache {'hit ' + hit if hit else 'miss'}"
-        if uses == "actions/cache/save":
-            source = job.workspace / arguments["path"]
-            if source.is_file():
-                saved = self.stores.root / "caches" / f"{len(self.stores.caches)}-{source.name}"
-                saved.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy(source, saved)
-                self.stores.caches[(ref, arguments["key"])] = saved
-            return f"saved {arguments['key']} for {ref}"
-        raise ExpressionError(f"{uses} cannot be emulated")
-
-    def _restore(self, arguments: dict[str, str], job: Job, ref: str) -> str | None:
-        """Own ref first, then the default branch's: exact key, then the newest restore-keys prefix."""
-        for scope in dict.fromkeys((ref, self.default_ref)):
-            keys = [key for (s, key) in self.stores.caches if s == scope]
-            exact = [key for key in keys if key == arguments["key"]]
-            prefixed = [
-                key
-                for key in keys
-                for prefix in arguments.get("restore-keys", "").split()
-                if key.startswith(prefix)
-            ]
-            for key in exact + prefixed[::-1]:
-                saved = self.stores.caches[(scope, key)]
-                if saved is not None and not arguments["path"].startswith("~"):
-                    target = job.workspace / arguments["path"]
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copy(saved, target)
-                return key
-        return None
