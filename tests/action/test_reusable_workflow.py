@@ -72,7 +72,9 @@ def github():
     assert server.violations == []
 
 
-def runner_for(tmp_path: Path, github, endpoint, event: dict) -> WorkflowRunner:
+def runner_for(
+    tmp_path: Path, github, endpoint, event: dict, event_name: str = "pull_request"
+) -> WorkflowRunner:
     tmp_path.mkdir(parents=True, exist_ok=True)
     event_file = tmp_path / "event.json"
     event_file.write_text(json.dumps(event))
@@ -94,7 +96,7 @@ def runner_for(tmp_path: Path, github, endpoint, event: dict) -> WorkflowRunner:
         (workspace / "orders" / "tests" / "test_failing.py").write_text(FAILING_TEST)
         env = {**inherited, "PATH": os.pathsep.join([venv_bin, inherited.get("PATH", "")])}
         env.update({"GITHUB_ACTIONS": "true", "CI": "true", "GITHUB_REPOSITORY": REPOSITORY,
-                    "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event_file),
+                    "GITHUB_EVENT_NAME": event_name, "GITHUB_EVENT_PATH": str(event_file),
                     "GITHUB_RUN_ID": "4242", "GITHUB_RUN_ATTEMPT": "1", "GITHUB_SERVER_URL": "https://github.example",
                     "GITHUB_SHA": "f" * 40, "GITHUB_API_URL": github.url, "GITHUB_WORKSPACE": str(workspace),
                     "RUNNER_TEMP": str(temp), "RUNNER_OS": "Linux", "AWS_ENDPOINT_URL": endpoint.url,
@@ -183,3 +185,26 @@ def test_three_pushes_leave_one_comment_checks_a_deployment_history_and_no_stack
         assert deployment.environment == "pr-7"
     assert all(url and url.startswith("http") for state, url in (d.statuses[1] for d in deployments))
     assert [m for m, path, status in github.refused] == []
+
+
+def test_a_push_to_the_default_branch_runs_the_suite_locally_and_saves_durations_every_pr_restores(
+    tmp_path, github, endpoint
+):
+    caller = tmp_path / "caller.yml"
+    caller.write_text(CALLER)
+    push = {"repository": {"full_name": REPOSITORY}, "ref": "refs/heads/main"}
+    workflow = runner_for(tmp_path / "push", github, endpoint, push, event_name="push")
+    run = workflow.run(caller, "push", push, "refs/heads/main", {"SPT_GITHUB_TOKEN": ""}, run_id="900")
+    assert {job: result for job, result in run.results.items() if result != "skipped"} == {
+        "durations": "failure"  # the deliberate failing test; the store is saved all the same
+    }, run.jobs["durations"].log
+    assert run.permissions["durations"] == {"contents": "read"}
+    saved = {key: path for (scope, key), path in workflow.stores.caches.items() if scope == "refs/heads/main"}
+    [durations] = [
+        path for key, path in saved.items() if key.startswith("serverless-pr-test-durations-orders-")
+    ]
+    assert "tests/test_failing.py::test_a_deliberate_failure" in durations.read_text()
+    assert any(key.startswith("serverless-pr-test-pip-") for key in saved)
+    assert any(key.startswith("serverless-pr-test-npm-") for key in saved)
+    assert github.requests == []  # no token: nothing posted from a push
+    assert live_stacks(endpoint) == set()
