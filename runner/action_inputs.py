@@ -19,6 +19,7 @@ from runner.errors import ConfigError
 from runner.parameters import ParameterInputs, from_lines
 
 _TRUE = {"true", "yes", "1", "on"}
+COMMENT_MODES = ("always", "changes", "failures", "off")
 _FALSE = {"false", "no", "0", "off", ""}
 
 
@@ -54,7 +55,10 @@ class ActionInputs:
     aws_region: str
     endpoint_url: str
     local: bool
-    comment: bool
+    comment_mode: str
+    check_run: bool
+    environment_url_output: str
+    pr_for_commit: str
     ttl_hours: str
     parameters: tuple[str, ...]  # one KEY=VALUE or STACK:KEY=VALUE per line of the input
     keep_stack: bool
@@ -103,6 +107,11 @@ class ActionInputs:
         except ValueError as error:
             problems.append(f"input `pytest-args` cannot be split into words: {error}")
             pytest_args = ()
+        comment_mode = (text("comment-mode", "always") or "always").lower()
+        if comment_mode not in COMMENT_MODES:
+            problems.append(
+                f"input `comment-mode` must be one of {', '.join(COMMENT_MODES)}, got {comment_mode!r}"
+            )
         ttl = text("ttl-hours", "24") or "24"
         try:
             if float(ttl) <= 0:
@@ -129,7 +138,10 @@ class ActionInputs:
             aws_region=text("aws-region"),
             endpoint_url=text("endpoint-url"),
             local=flag("local", False),
-            comment=flag("comment", True),
+            comment_mode=comment_mode,
+            check_run=flag("check-run", True),
+            environment_url_output=text("environment-url-output"),
+            pr_for_commit=text("pr-for-commit"),
             ttl_hours=ttl,
             parameters=tuple(line for _, line in parameter_lines),
             keep_stack=flag("keep-stack", False),
@@ -169,6 +181,11 @@ class ActionInputs:
         work = ["--work-dir", str(self.work_directory)]
         durations = ["--durations", str(self.durations_file)] if self.durations else []
         if self.command is ActionCommand.DEPLOY:
+            url = (
+                ["--environment-url-output", self.environment_url_output]
+                if self.environment_url_output
+                else []
+            )
             return [
                 "deploy",
                 app,
@@ -178,6 +195,7 @@ class ActionInputs:
                 "--ttl-hours",
                 self.ttl_hours,
                 *self._parameters(),
+                *url,
             ]
         if self.command is ActionCommand.TEST:
             return [
@@ -206,7 +224,10 @@ class ActionInputs:
                 str(self.total_shards),
                 "--output",
                 str(self.work_directory / "report.md"),
-                "--comment" if self.comment else "--no-comment",
+                "--comment-mode",
+                self.comment_mode,
+                "--check-run" if self.check_run else "--no-check-run",
+                *(["--pr-for-commit", self.pr_for_commit] if self.pr_for_commit else []),
                 *(["--stack-prefix", self.stack_prefix] if self.stack_prefix else []),
                 *(["--pr", self.pr] if self.pr else []),
                 *durations,
@@ -252,8 +273,11 @@ def _event_pr(env: Mapping[str, str], cwd: Path) -> str:
 def main(env: Mapping[str, str] | None = None) -> int:
     from runner import gha
     from runner.cli import main as cli_main
+    from runner.github.connection import withhold_token
 
     environment = os.environ if env is None else env
+    if env is None:
+        withhold_token(os.environ)  # PR code (synth, the CDK CLI, pytest) never inherits the token
     try:
         inputs = ActionInputs.from_env(environment, Path.cwd())
     except ConfigError as error:

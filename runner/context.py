@@ -44,6 +44,9 @@ class RunContext:
         commit = ""
         if isinstance(pull_request, dict):
             commit = str(_mapping(pull_request.get("head")).get("sha") or "")
+        if not commit and env.get("GITHUB_EVENT_NAME") == "workflow_dispatch":
+            # GITHUB_SHA is the dispatch branch's head; the job checked out the PR's merge commit.
+            commit = _git(cwd, "rev-parse", "HEAD")
         commit = commit or env.get("GITHUB_SHA", "") or _git(cwd, "rev-parse", "HEAD") or "unknown"
         run_id = env.get("GITHUB_RUN_ID", "")
         if run_id:

@@ -109,16 +109,24 @@ def add_mask(secret: str) -> None:
         _print_command(f"::add-mask::{escape_data(secret)}")
 
 
+# Groups GitHub folds cannot nest: an inner ::group:: closes the outer one early. Inside a group, a
+# nested group() prints a plain heading line instead.
+_open_groups: list[str] = []
+
+
 @contextmanager
 def group(title: str) -> Iterator[None]:
-    if in_actions():
+    folded = in_actions() and not _open_groups
+    if folded:
         _print_command(f"::group::{escape_data(title)}")
     else:
         print(f"==> {title}", flush=True)
+    _open_groups.append(title)
     try:
         yield
     finally:
-        if in_actions():
+        _open_groups.pop()
+        if folded:
             _print_command("::endgroup::")
 
 

@@ -23,6 +23,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_target_options(parser, local_help="deploy to the local endpoint (bootstrapping it when needed)")
     add_preflight_options(parser)
     parser.add_argument(
+        "--environment-url-output",
+        default="",
+        metavar="OUTPUT",
+        help="stack output holding the environment's URL (the GitHub deployment's link; `environment-url`)",
+    )
+    parser.add_argument(
         "--ttl-hours",
         type=float,
         default=DEFAULT_TTL_HOURS,
@@ -45,14 +51,32 @@ def add_synth_timeout_option(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from runner.commands.common import detect_context, target_from_args
+    import os
+
+    from runner.commands.common import default_prefix, detect_context, target_from_args
+    from runner.github.deploy_hooks import deployment_tracker, environment_url
+    from runner.github.events import dependabot_without_credentials
 
     target = target_from_args(args)
     context = detect_context(args, args.app_dir)
     if context.is_fork and not target.is_local:
         skip_fork_deploy()
         return 0
-    record = deploy_app(args, args.app_dir, context, target)
+    if not target.is_local and dependabot_without_credentials(os.environ):
+        skip_fork_deploy("pull request from Dependabot without AWS credentials")
+        return 0
+    # GitHub deployment `pr-<N>`: in_progress now, success with the URL or failure after.
+    tracker = deployment_tracker(context, is_local=bool(args.local))
+    if tracker is not None:
+        tracker.start(f"{default_prefix(args, args.app_dir)} PR environment")
+    try:
+        record = deploy_app(args, args.app_dir, context, target)
+    except BaseException:
+        if tracker is not None:
+            tracker.finish(False, None)
+        raise
+    if tracker is not None:
+        tracker.finish(True, environment_url(record, args.environment_url_output))
     print_outputs(record)
     return 0
 
@@ -116,6 +140,9 @@ def deploy_app(
     gha.set_output("stack-names", ",".join(record.stack_names))
     gha.set_output("outputs-json", json.dumps(record.merged_outputs(), sort_keys=True))
     gha.set_output("record-path", str(plan.record_path))
+    from runner.github.deploy_hooks import publish_deploy_outputs
+
+    publish_deploy_outputs(record, getattr(args, "environment_url_output", ""))  # and `run`'s summary
     return record
 
 
@@ -125,14 +152,15 @@ def print_outputs(record: DeploymentRecord) -> None:
         print(f"  {key} = {value}")
 
 
-def skip_fork_deploy() -> None:
-    """A fork's PR gets no secrets and no OIDC token, and its code must not reach AWS credentials."""
+def skip_fork_deploy(reason: str = "pull request from a fork") -> None:
+    """A fork's PR gets no secrets and no OIDC token, and its code must not reach AWS credentials;
+    a Dependabot PR gets only Dependabot secrets."""
     from runner import gha
 
     gha.annotation(
         "notice",
-        "pull request from a fork: deploy skipped (forks get no AWS credentials). A maintainer can "
-        "re-run it with workflow_dispatch (input pr) after reviewing the code.",
+        f"{reason}: deploy skipped (no AWS credentials). A maintainer can re-run it with "
+        "workflow_dispatch (input pr) after reviewing the code.",
         title="serverless-pr-test deploy",
     )
     gha.set_output("stack-names", "")

@@ -36,8 +36,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
+    import os
     from urllib.parse import urlsplit
 
+    from runner import gha
     from runner.aws import LOOPBACK_HOSTS
     from runner.commands.common import (
         checked_target,
@@ -49,9 +51,17 @@ def execute(args: argparse.Namespace) -> int:
     from runner.deploy import choose_stack_name
     from runner.destroy import discover_stacks
     from runner.errors import ConfigError
+    from runner.github.events import dependabot_without_credentials
     from runner.record import DeploymentRecord
     from runner.stacks import Stacks
 
+    if not target_from_args(args).is_local and dependabot_without_credentials(os.environ):
+        gha.annotation(
+            "notice",
+            "pull request from Dependabot without AWS credentials: nothing was deployed, destroy skipped",
+            title="serverless-pr-test destroy",
+        )
+        return 0
     run_id: str | None = None
     # Whose stacks these are comes from the environment or --repository, never from a file.
     repository = repository_from(args, args.app_dir)
@@ -90,8 +100,21 @@ def execute(args: argparse.Namespace) -> int:
             target = checked_target(record.region, record.endpoint_url, f"deployment record {record_path}")
     outcome = destroy_stacks(target, repository, pr_number, names, run_id, base)
     print(outcome.summary())
+    _end_github_deployment(repository, pr_number, bool(args.local))
     print(outcome.final_line, flush=True)
     return 0
+
+
+def _end_github_deployment(repository: str, pr_number: int | None, is_local: bool) -> None:
+    """The PR timeline shows the environment's end: its GitHub deployments become inactive."""
+    import os
+    from pathlib import Path
+
+    from runner.context import RunContext
+    from runner.github.deploy_hooks import deactivate
+
+    context = RunContext.detect(os.environ, Path.cwd())
+    deactivate(RunContext(repository, pr_number, context.commit, context.run_id), is_local=is_local)
 
 
 def destroy_stacks(

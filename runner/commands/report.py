@@ -41,17 +41,37 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--comment", action=argparse.BooleanOptionalAction, default=True, help="upsert the sticky PR comment"
     )
     parser.add_argument(
+        "--comment-mode",
+        choices=("always", "changes", "failures", "off"),
+        default="always",
+        help="always: every run; changes: only when the test outcome changed; failures: only when a "
+        "test failed (and to update an earlier failure's comment); off (default: always)",
+    )
+    parser.add_argument(
+        "--check-run",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="a check run with the summary and every failure annotated (needs checks: write)",
+    )
+    parser.add_argument(
+        "--pr-for-commit",
+        metavar="SHA",
+        help="comment on the open pull request whose head is this commit (a workflow_run's head_sha)",
+    )
+    parser.add_argument(
         "--cost", action=argparse.BooleanOptionalAction, default=True, help="estimate the run's cost"
     )
 
 
 def execute(args: argparse.Namespace) -> int:
     import os
+    from dataclasses import replace
 
     from runner import gha
     from runner.commands.common import require_writable
     from runner.context import RunContext
     from runner.errors import ConfigError
+    from runner.github.comment import CommentMode
     from runner.limits import shard_count
     from runner.record import DeploymentRecord
     from runner.report import render_terminal
@@ -76,7 +96,10 @@ def execute(args: argparse.Namespace) -> int:
             # The tests' results still deserve a report when the deploy left no usable record.
             record_problem = str(error)
             gha.annotation("warning", f"no cost estimate: {error}", title="serverless-pr-test report")
-    context = RunContext.detect(os.environ, Path.cwd(), pr_override=args.pr)
+    pr = args.pr or _pr_for_commit(args.pr_for_commit)
+    context = RunContext.detect(os.environ, Path.cwd(), pr_override=pr)
+    if args.pr_for_commit:
+        context = replace(context, commit=args.pr_for_commit, is_fork=False)
     inputs = ReportInputs(
         results_dir=args.results_dir,
         record=record,
@@ -85,7 +108,7 @@ def execute(args: argparse.Namespace) -> int:
         stack_prefix=args.stack_prefix,
         estimate_cost=args.cost,
         record_problem=record_problem,
-        pr_number=context.pr_number if args.pr else None,
+        pr_number=context.pr_number if pr else None,
     )
     report = build_report(inputs, env=os.environ)
     workspace = os.environ.get("GITHUB_WORKSPACE")
@@ -95,6 +118,8 @@ def execute(args: argparse.Namespace) -> int:
         durations=args.durations,
         merged_junit=args.merged_junit,
         comment=args.comment,
+        comment_mode=CommentMode(args.comment_mode),
+        check_run=args.check_run,
         workspace=Path(workspace) if workspace else Path.cwd(),
         tests_root=args.app_dir or Path.cwd(),
         is_fork=context.is_fork,
@@ -103,3 +128,21 @@ def execute(args: argparse.Namespace) -> int:
     print(render_terminal(report), flush=True)
     print(f"Report written to {args.output}", flush=True)
     return exit_code
+
+
+def _pr_for_commit(sha: str | None) -> str | None:
+    """The fork recipe: the PR comes from the API (the open PR whose head is the triggering run's
+    commit), never from an artifact the fork's code could have written."""
+    if not sha:
+        return None
+    import os
+
+    from runner.errors import ConfigError
+    from runner.github.connection import GithubConnection
+    from runner.github.pulls import pr_for_commit
+
+    repository = os.environ.get("GITHUB_REPOSITORY", "")
+    if not repository:
+        raise ConfigError("--pr-for-commit needs GITHUB_REPOSITORY")
+    number = pr_for_commit(GithubConnection.from_env(os.environ), repository, sha)
+    return str(number) if number is not None else None

@@ -7,11 +7,18 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from runner import gha
+from runner.github.comment import CommentMode
 from runner.report.build import ReportInputs, build_report
-from runner.report.markdown import COMMENT_BUDGET, SUMMARY_BUDGET, render_markdown
+from runner.report.markdown import COMMENT_BUDGET, SUMMARY_BUDGET, Budget, render_markdown
 from runner.report.model import Report
+
+if TYPE_CHECKING:
+    from runner.github.report_outputs import GithubOutputs
+
+CHECK_BUDGET = Budget(chars=65_000, bytes=260_000)  # a check run's summary: at most 65,535 characters
 
 
 @dataclass(frozen=True)
@@ -21,7 +28,9 @@ class PublishOptions:
     durations: Path | None = None
     merged_junit: Path | None = None
     comment: bool = True
-    workspace: Path | None = None
+    comment_mode: CommentMode = CommentMode.ALWAYS
+    check_run: bool = False  # the report command turns it on (--check-run); `run` never posts one
+    workspace: Path | None = None  # default: $GITHUB_WORKSPACE, else the current directory
     tests_root: Path | None = None  # where pytest ran: its relative paths start there
     is_fork: bool = False
 
@@ -32,7 +41,8 @@ def publish_report(report: Report, options: PublishOptions, env: Mapping[str, st
     options.output.parent.mkdir(parents=True, exist_ok=True)
     options.output.write_text(summary_markdown, encoding="utf-8")
     gha.append_summary(summary_markdown, environment)
-    _annotate(report, options.workspace, options.tests_root)
+    workspace = options.workspace or Path(environment.get("GITHUB_WORKSPACE") or Path.cwd())
+    _annotate(report, workspace, options.tests_root)
     planned = _planned_nodeids(options.results_dir) if report.results.planned_total is not None else None
     if options.durations is not None:
         _write_durations(report, options.durations, planned)
@@ -40,14 +50,15 @@ def publish_report(report: Report, options: PublishOptions, env: Mapping[str, st
         from runner.junit import write_merged_junit
 
         write_merged_junit(report.results.files, options.merged_junit, planned or ())
-    if options.comment:
-        _comment(report, options, environment)
+    github = _github(report, options, environment, summary_markdown, workspace)
     cost = f"{report.cost.run_usd:.6f}" if report.cost is not None else ""
     for name, value in (
         ("passed", "true" if report.passed else "false"),
         ("failed", str(report.results.counts.failed + report.results.counts.errors)),
         ("report-path", str(options.output)),
         ("cost", cost),
+        ("comment-url", github.comment_url),
+        ("check-url", github.check_url),
     ):
         gha.set_output(name, value, environment)
     return 0 if report.passed else 1
@@ -87,25 +98,25 @@ def _planned_nodeids(results_dir: Path) -> set[str]:
     return planned
 
 
-def _comment(report: Report, options: PublishOptions, env: Mapping[str, str]) -> None:
-    from runner.comment import GithubConnection, publish
+def _github(
+    report: Report, options: PublishOptions, env: Mapping[str, str], summary: str, workspace: Path
+) -> GithubOutputs:
+    from runner.github.report_outputs import GithubOutputs, publish_to_github
+    from runner.report.annotations import annotation_location
 
-    connection = GithubConnection.from_env(env)
-    gha.add_mask(connection.token)
-    body = render_markdown(report, COMMENT_BUDGET)
-    result = publish(
-        connection,
-        report.run.repository,
-        report.run.pr_number,
-        report.run.marker,
-        body,
+    mode = options.comment_mode if options.comment else CommentMode.OFF
+    if mode is CommentMode.OFF and not options.check_run:
+        return GithubOutputs()
+    return publish_to_github(
+        report,
+        env,
+        comment_body=render_markdown(report, COMMENT_BUDGET),
+        summary=render_markdown(report, CHECK_BUDGET),
+        mode=mode,
+        check_run=options.check_run,
         is_fork=options.is_fork,
+        path_of=lambda failure: annotation_location(failure, workspace, options.tests_root),
     )
-    level = {"created": None, "updated": None, "skipped": "notice", "failed": "warning"}[result.outcome.value]
-    if level is None:
-        print(f"PR comment: {result.message} ({result.url})", flush=True)
-    else:
-        gha.annotation(level, f"PR comment not written: {result.message}", title="serverless-pr-test report")
 
 
 def report_run(

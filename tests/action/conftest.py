@@ -13,15 +13,12 @@ ORDERS_APP = REPO_ROOT / "tests" / "fixtures" / "cdk_apps" / "orders"
 
 
 def load_fake_github() -> type:
-    """The report tests' GitHub REST server (tests/integration/report is not on sys.path here)."""
-    path = REPO_ROOT / "tests" / "integration" / "report" / "github_server.py"
-    spec = importlib.util.spec_from_file_location("spt_fake_github_server", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module.FakeGitHub
+    """The strict fake GitHub API (tests/integration/report/github_server.py), imported as the
+    report tests import it (`report.github_server`), so both share one module."""
+    integration = str(REPO_ROOT / "tests" / "integration")
+    if integration not in sys.path:
+        sys.path.insert(0, integration)
+    return importlib.import_module("report.github_server").FakeGitHub
 
 
 @pytest.fixture(scope="module")

@@ -82,11 +82,13 @@ def test_report_passes_comment_switch_shards_and_results(tmp_path):
         tmp_path,
         command="report",
         total_shards="4",
-        comment="false",
+        comment_mode="failures",
+        check_run="false",
         results_directory="out",
         durations="false",
     )
-    assert "--no-comment" in line
+    assert line[line.index("--comment-mode") + 1] == "failures"
+    assert "--no-check-run" in line
     assert line[line.index("--shards") + 1] == "4"
     assert line[line.index("--results-dir") + 1] == str(tmp_path / "out")
     assert "--durations" not in line
@@ -186,7 +188,10 @@ PROBES = {
     "aws-region": ("deploy", "ap-east-1"),
     "endpoint-url": ("deploy", "http://localhost:1"),
     "local": ("deploy", "true"),
-    "comment": ("report", "false"),
+    "comment-mode": ("report", "off"),
+    "check-run": ("report", "false"),
+    "environment-url-output": ("deploy", "ApiUrl"),
+    "pr-for-commit": ("report", "0123456789abcdef0123456789abcdef01234567"),
     "ttl-hours": ("deploy", "7.5"),
     "parameters": ("deploy", "Stage=dev"),
     "keep-stack": ("destroy", "true"),

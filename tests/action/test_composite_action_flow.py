@@ -28,7 +28,11 @@ TOKEN = "ghs_fakeTokenForTheLocalApi0123456789"
 
 @pytest.fixture(scope="module")
 def github():
+    from runner.github.permissions import permission_map
+
     server = load_fake_github()(repository=REPOSITORY, pr_number=PR_NUMBER).start()
+    # One token for every job here: the union of what the README documents per job.
+    server.grant_actions_token(TOKEN, {**permission_map().jobs["deploy"], **permission_map().jobs["report"]})
     yield server
     server.stop()
 
@@ -84,6 +88,9 @@ def new_job(tmp_path_factory, endpoint, github, event_file):
                 "GITHUB_WORKSPACE": str(workspace),
                 "RUNNER_TEMP": str(temp),
                 "RUNNER_OS": "Linux",
+                # The CDK CLI caches account ids per access key in ~/.cdk: another engine's answer for
+                # the same dummy key must not leak in.
+                "CDK_HOME": str(tmp_path_factory.getbasetemp() / "cdk-home"),
                 # What aws-actions/configure-aws-credentials would export: credentials and region.
                 "AWS_ACCESS_KEY_ID": endpoint.env()["AWS_ACCESS_KEY_ID"],
                 "AWS_SECRET_ACCESS_KEY": endpoint.env()["AWS_SECRET_ACCESS_KEY"],

@@ -69,3 +69,14 @@ def test_deploy_of_a_same_repository_pr_is_not_skipped(tmp_path):
     assert completed.returncode == 2
     assert "app directory" in completed.stderr
     assert "deploy skipped" not in completed.stdout
+
+
+def test_a_dependabot_pr_without_aws_credentials_is_skipped_like_a_fork(tmp_path):
+    event = fork_event(tmp_path, fork=False)
+    payload = json.loads(event.read_text())
+    payload["pull_request"]["user"] = {"login": "dependabot[bot]"}
+    event.write_text(json.dumps(payload))
+    completed, outputs = deploy(tmp_path, event)
+    assert completed.returncode == 0, completed.stderr
+    assert "pull request from Dependabot without AWS credentials: deploy skipped" in completed.stdout
+    assert "stack-names<<" in outputs
