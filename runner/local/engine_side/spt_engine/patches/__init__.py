@@ -29,6 +29,7 @@ PATCHES: tuple[str, ...] = (
     "cfn_custom_resource_request",
     "node_localhost_names",
     "custom_resource_fails_fast",
+    "ssm_value_required",
 )
 
 DISABLE_VARIABLE = "SPT_ENGINE_DISABLE_PATCHES"
