@@ -1,5 +1,6 @@
-"""`serverless-pr-test dev` end to end: a test edit, a handler edit and a stack edit in a copy of an
-app, each seen taking effect on a real engine; Ctrl-C-free exit through --max-cycles destroys."""
+"""The inner loop end to end on a real engine: `dev` sees a test edit, a handler edit and a stack
+edit in a copy of an app take effect (its --max-cycles exit destroys); `run` reuses the engine's
+bootstrap and the previous synth, and `--keep` leaves the stack for the next run."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from runner.aws import AwsTarget
+from runner.errors import PortInUseError
 from runner.local import LocalEndpoint
 
 pytestmark = pytest.mark.e2e
@@ -126,3 +128,59 @@ def test_dev_reruns_edited_tests_hot_swaps_handlers_and_redeploys_the_stack(endp
         if summary["StackStatus"] != "DELETE_COMPLETE" and summary["StackName"] == "greeter-local"
     ]
     assert live == []
+
+
+def test_run_reuses_the_engine_bootstrap_and_synth_and_keep_leaves_the_stack(endpoint, tmp_path):
+    app = tmp_path / "greeter"
+    shutil.copytree(FIXTURE_APP, app, ignore=shutil.ignore_patterns("cdk.out", "__pycache__"))
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("GITHUB_", "SPT_"))}
+    env.update(endpoint.env())
+
+    def run(*extra: str) -> str:
+        completed = subprocess.run(
+            [sys.executable, "-m", "runner", "run", str(app), "--endpoint-url", endpoint.url, *extra],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=CYCLE_TIMEOUT,
+        )  # fmt: skip
+        assert completed.returncode == 0, completed.stdout + completed.stderr
+        return completed.stdout
+
+    first = run("--keep")
+    assert "Bootstrapping the local endpoint" in first
+    assert "Kept greeter-local (--keep) for the next run" in first
+    assert "Reusing the previous synth" not in first
+    target = AwsTarget(region=endpoint.region, endpoint_url=endpoint.url)
+    [kept] = target.client("cloudformation").describe_stacks(StackName="greeter-local")["Stacks"]
+    assert kept["StackStatus"] == "CREATE_COMPLETE"
+
+    second = run()
+    assert "Bootstrapping" not in second
+    assert "Reusing the previous synth" in second
+    assert "1 passed" in second
+    assert "destroyed 1 stack(s), 0 leftovers" in second
+
+    (app / "app.py").write_text((app / "app.py").read_text().replace("hello", "hej"))
+    third = run()  # a changed source: synthesized again
+    assert "Reusing the previous synth" not in third
+    assert "Greeting = hej" in third
+
+
+def test_a_run_without_a_port_reuses_a_healthy_engine_on_4566(monkeypatch):
+    from runner.dev.engine import DEFAULT_URL, local_engine
+    from runner.local.endpoint import client_environment, is_healthy
+
+    for name in client_environment(DEFAULT_URL, "us-east-1"):  # restored after the test
+        monkeypatch.setenv(name, "unset")
+
+    own = None
+    if not is_healthy(DEFAULT_URL):
+        try:
+            own = LocalEndpoint.start(port=4566)
+        except PortInUseError:
+            pytest.skip("port 4566 is taken by something that is not an engine")
+    try:
+        with local_engine(0, "us-east-1", "none") as (url, started):
+            assert (url, started) == (DEFAULT_URL, False)
+            assert os.environ["AWS_ENDPOINT_URL"] == DEFAULT_URL
+    finally:
+        if own is not None:
+            own.stop()
