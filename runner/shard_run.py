@@ -134,8 +134,8 @@ def _run_echoing(command: list[str], cwd: Path, env: dict[str, str], log: TextIO
     """pytest with its lines going to `log` and, prefixed, to stdout as they happen."""
     # A pipe makes Python buffer whole blocks: unbuffered, each line leaves pytest as it is written.
     process = subprocess.Popen(
-        command, cwd=cwd, env={**env, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
-        errors="replace",
+        command, cwd=cwd, env={**env, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, bufsize=1, errors="replace",
     )  # fmt: skip
     assert process.stdout is not None
     try:

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from runner.context import RunContext
     from runner.dev.loop import DevRequest, DevStages, TestOutcome
 
+# Tests against a deployed stack mostly wait on it (delivery hops, polling): parallel shards
+# overlap those waits even on two cores.
+DEFAULT_SHARDS = 4
 HELP = (
     "deploy the app to the local engine, run its tests, then watch: a test edit reruns those tests, "
     "a handler edit updates that code in place, any other edit redeploys; Ctrl-C destroys"
@@ -44,6 +47,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--tests", default="tests", help="test path inside the app directory (default: tests)"
     )
+    parser.add_argument(
+        "--shards",
+        type=int,
+        default=DEFAULT_SHARDS,
+        help="run the whole suite in N balanced parallel pytest processes; edited test files run in "
+        f"one (default {DEFAULT_SHARDS})",
+    )
     parser.add_argument("--keep", action="store_true", help="leave the stacks deployed when the loop ends")
     parser.add_argument(
         "--max-cycles", type=int, help="stop after reacting to this many edits (default: until Ctrl-C)"
@@ -71,6 +81,8 @@ def execute(args: argparse.Namespace) -> int:
         raise ConfigError(f"test path {app_dir / args.tests} does not exist (set --tests)")
     if args.max_cycles is not None and args.max_cycles < 0:
         raise ConfigError(f"--max-cycles must be 0 or more, got {args.max_cycles}")
+    if not 1 <= args.shards <= 64:
+        raise ConfigError(f"--shards must be between 1 and 64, got {args.shards}")
     if args.idle_timeout <= 0:
         raise ConfigError(f"--idle-timeout must be positive, got {args.idle_timeout}")
     if not 0 <= args.port <= 65535:
@@ -136,18 +148,40 @@ def build_stages(
 
 
 def run_tests(args: argparse.Namespace, request: DevRequest, targets: Sequence[str]) -> TestOutcome:
+    """Edited test files in one pytest; the whole suite in `--shards` parallel ones, balanced by the
+    durations the previous full runs recorded, each shard's lines live with its number."""
+    import shutil
+    from concurrent.futures import ThreadPoolExecutor
+
     from runner.dev.loop import TestOutcome
+    from runner.durations import load_durations, merge_results, save_durations
     from runner.shard_run import ShardRequest, run_shard
     from runner.sharding import ShardSpec
 
-    result = run_shard(
+    results = request.work_dir / "results"
+    shutil.rmtree(results, ignore_errors=True)  # a previous cycle's shards must not count
+    durations = request.work_dir / "durations.json"
+    shards = 1 if targets else args.shards
+    requests = [
         ShardRequest(
-            shard=ShardSpec(1, 1),
+            shard=ShardSpec(index, shards),
             app_dir=request.app_dir,
-            results_dir=request.work_dir / "results",
+            results_dir=results,
             tests=targets[0] if targets else request.tests,
             record_file=request.work_dir / "deployment.json",
+            durations_file=durations if durations.is_file() else None,
             pytest_args=(*targets[1:], *args.passthrough),
+            log_file=None if shards == 1 else results / f"shard-{index}.log",
+            live_prefix=None if shards == 1 else f"[{index}/{shards}] ",
         )
+        for index in range(1, shards + 1)
+    ]
+    with ThreadPoolExecutor(max_workers=shards) as pool:  # threads only wait on pytest processes
+        outcomes = list(pool.map(run_shard, requests))
+    if not targets and all(outcome.reported for outcome in outcomes):
+        save_durations(durations, merge_results(load_durations(durations), results))
+    planned = [outcome.planned_tests for outcome in outcomes]
+    return TestOutcome(
+        exit_code=max(outcome.exit_code for outcome in outcomes),
+        tests=None if None in planned else sum(count or 0 for count in planned),
     )
-    return TestOutcome(exit_code=result.exit_code, tests=result.planned_tests)

@@ -69,6 +69,7 @@ class DevLoop:
         self._echo = echo
         self._record: DeploymentRecord | None = None
         self._assets: list[CodeAsset] = []
+        self._deploy_pending = False  # a failed redeploy: the next cycle of any kind retries it
 
     def run(self) -> int:
         request = self._request
@@ -102,6 +103,7 @@ class DevLoop:
             action, targets = self._apply(plan)
         except RunnerError as error:
             # A typo in the app must not end the session: say so, and wait for the fix.
+            self._deploy_pending = self._deploy_pending or plan.kind is ChangeKind.INFRASTRUCTURE
             self._echo(f"cycle {number}: {what} -> error: {error}; {time.monotonic() - started:.1f} s")
             return 1
         acted = time.monotonic() - started
@@ -112,8 +114,9 @@ class DevLoop:
 
     def _apply(self, plan: ChangePlan) -> tuple[str, Sequence[str]]:
         """Do the change's work; returns what was done and which tests to run."""
-        if self._record is None or plan.kind is ChangeKind.INFRASTRUCTURE:
+        if self._record is None or self._deploy_pending or plan.kind is ChangeKind.INFRASTRUCTURE:
             self._record = self._stages.deploy()
+            self._deploy_pending = False
             self._stages.swapper.forget_names()
             self._assets = code_assets(self._request.assembly_dir, self._request.app_dir)
             return f"deployed {', '.join(self._record.stack_names)}", ()
