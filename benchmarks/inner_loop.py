@@ -8,7 +8,7 @@
    to app.py), each as a ratio to the cold run;
 3. what is left at exit: stacks on the engine, its Lambda workers, and processes of the run.
 
-    python benchmarks/inner_loop.py [--app stacks/example]
+    python benchmarks/inner_loop.py [--app stacks/example] [--shards 1]
 
 Prints a table, then one JSON line. Aim: test edit <= 0.1 of the cold run, handler edit <= 0.2,
 nothing left.
@@ -71,9 +71,9 @@ def cold_run(app: Path, work: Path) -> float:
 class DevSession:
     """`dev` as a subprocess whose lines are read as they arrive."""
 
-    def __init__(self, app: Path, work: Path, endpoint_url: str) -> None:
+    def __init__(self, app: Path, work: Path, endpoint_url: str, shards: int) -> None:
         command = [str(CLI), "dev", str(app), "--endpoint-url", endpoint_url, "--work-dir", str(work),
-                   "--max-cycles", "3", "--idle-timeout", str(TIMEOUT)]  # fmt: skip
+                   "--max-cycles", "3", "--idle-timeout", str(TIMEOUT), "--shards", str(shards)]  # fmt: skip
         self.process = subprocess.Popen(
             command,
             cwd=app.parent,
@@ -180,6 +180,7 @@ def processes_of(pattern: str) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--app", type=Path, default=ROOT / "stacks" / "example")
+    parser.add_argument("--shards", type=int, default=1, help="dev's --shards for whole-suite reruns")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="spt-inner-loop-") as temporary:
         root = Path(temporary)
@@ -188,7 +189,7 @@ def main() -> None:
         cold = cold_run(app, root / "cold-work")
         endpoint = LocalEndpoint.start(delivery_latency=DeliveryLatency.AWS)
         work = root / "dev-work"
-        session = DevSession(app, work, endpoint.url)
+        session = DevSession(app, work, endpoint.url, args.shards)
         started = time.perf_counter()
         session.next_match(re.compile(r"^cycle 0: .* passed"))
         first = time.perf_counter() - started
@@ -205,7 +206,14 @@ def main() -> None:
                            "ratio_to_cold": round(seconds / cold, 3)}  # fmt: skip
         session.process.wait(timeout=TIMEOUT)
         left = leftovers(endpoint, temporary)
-    result = {"cold_run_seconds": round(cold, 2), "dev_first_cycle_seconds": round(first, 2), **edits, **left}
+    result = {
+        "cold_run_seconds": round(cold, 2),
+        "dev_first_cycle_seconds": round(first, 2),
+        "dev_shards": args.shards,
+        "load_average_1m": os.getloadavg()[0],
+        **edits,
+        **left,
+    }
     result["goals"] = {
         **{f"{name}<={limit}": edits[name]["ratio_to_cold"] <= limit for name, limit in GOALS.items()},
         "nothing_left": not any(left.values()),
@@ -217,6 +225,7 @@ def main() -> None:
         )
         rows.append(("  did", edit["did"]))
     rows += [(name.replace("_", " "), str(value)) for name, value in left.items()]
+    rows.append(("load average (1 min)", f"{os.getloadavg()[0]:.1f}"))
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name.ljust(width)}  {value}")

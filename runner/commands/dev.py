@@ -15,9 +15,7 @@ if TYPE_CHECKING:
     from runner.context import RunContext
     from runner.dev.loop import DevRequest, DevStages, TestOutcome
 
-# Tests against a deployed stack mostly wait on it (delivery hops, polling): parallel shards
-# overlap those waits even on two cores.
-DEFAULT_SHARDS = 4
+DEFAULT_SHARDS = 1  # like `run`: on two busy cores, more pytest start-ups can cost more than they save
 HELP = (
     "deploy the app to the local engine, run its tests, then watch: a test edit reruns those tests, "
     "a handler edit updates that code in place, any other edit redeploys; Ctrl-C destroys"
