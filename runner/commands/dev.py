@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from runner.aws import AwsTarget
     from runner.context import RunContext
-    from runner.dev.loop import DevRequest, DevStages, TestOutcome
+    from runner.dev.loop import DevRequest, DevStages, SuiteOutcome
 
 DEFAULT_SHARDS = 1  # like `run`: on two busy cores, more pytest start-ups can cost more than they save
 HELP = (
@@ -145,13 +145,13 @@ def build_stages(
     )
 
 
-def run_tests(args: argparse.Namespace, request: DevRequest, targets: Sequence[str]) -> TestOutcome:
+def run_tests(args: argparse.Namespace, request: DevRequest, targets: Sequence[str]) -> SuiteOutcome:
     """Edited test files in one pytest; the whole suite in `--shards` parallel ones, balanced by the
     durations the previous full runs recorded, each shard's lines live with its number."""
     import shutil
     from concurrent.futures import ThreadPoolExecutor
 
-    from runner.dev.loop import TestOutcome
+    from runner.dev.loop import SuiteOutcome
     from runner.durations import load_durations, merge_results, save_durations
     from runner.shard_run import ShardRequest, run_shard
     from runner.sharding import ShardSpec
@@ -179,7 +179,7 @@ def run_tests(args: argparse.Namespace, request: DevRequest, targets: Sequence[s
     if not targets and all(outcome.reported for outcome in outcomes):
         save_durations(durations, merge_results(load_durations(durations), results))
     planned = [outcome.planned_tests for outcome in outcomes]
-    return TestOutcome(
+    return SuiteOutcome(
         exit_code=max(outcome.exit_code for outcome in outcomes),
         tests=None if None in planned else sum(count or 0 for count in planned),
     )

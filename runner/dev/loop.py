@@ -39,7 +39,7 @@ class DevRequest:
 
 
 @dataclass(frozen=True)
-class TestOutcome:
+class SuiteOutcome:
     exit_code: int
     tests: int | None
 
@@ -55,7 +55,7 @@ class DevStages:
     """What the loop drives, built by the command with real clients."""
 
     deploy: Callable[[], DeploymentRecord]
-    run_tests: Callable[[Sequence[str]], TestOutcome]  # () = the whole tests path
+    run_tests: Callable[[Sequence[str]], SuiteOutcome]  # () = the whole tests path
     swapper: CodeSwapper
     # Given the last record (None when no deploy succeeded: it finds the stacks by name); returns
     # destroy's summary line.
