@@ -2,6 +2,8 @@
 
     test file (tests/test_*.py, *_test.py)   -> rerun those files, no deploy
     anything else under the tests path       -> rerun every test (conftest.py, shared helpers)
+    a conftest.py elsewhere in the app       -> rerun every test (pytest loads those above the tests)
+    another test file outside the tests path -> nothing (neither the synth nor this suite reads it)
     a file under a Lambda code directory     -> update those functions' code in place, rerun all
     anything else in the app                 -> synth and deploy the change set, rerun all
 The strongest kind in one batch of edits wins.
@@ -27,6 +29,7 @@ SETTLE_SECONDS = 0.3
 class ChangeKind(enum.Enum):
     """Ordered by how much work the change needs."""
 
+    NONE = 0
     TESTS = 1
     HANDLER = 2
     INFRASTRUCTURE = 3
@@ -55,12 +58,13 @@ def classify(
     """`changed` are absolute paths inside `app_dir`; `tests_path` is the tests directory or file."""
     paths = sorted(set(changed))
     touched_assets: list[CodeAsset] = []
-    kind = ChangeKind.TESTS
+    kind = ChangeKind.NONE
     test_targets: set[str] = set()
     whole_suite = False
     for path in paths:
         asset = next((asset for asset in assets if path.is_relative_to(asset.source_dir)), None)
         if path == tests_path or path.is_relative_to(tests_path):
+            kind = max(kind, ChangeKind.TESTS, key=lambda k: k.value)
             if is_test_file(path) and path.exists():
                 test_targets.add(str(path.relative_to(app_dir)))
             else:  # conftest.py, a shared helper, a deleted test: any test may depend on it
@@ -69,7 +73,9 @@ def classify(
             kind = max(kind, ChangeKind.HANDLER, key=lambda k: k.value)
             if asset not in touched_assets:
                 touched_assets.append(asset)
-        else:
+        elif path.name == "conftest.py":
+            kind, whole_suite = max(kind, ChangeKind.TESTS, key=lambda k: k.value), True
+        elif not is_test_file(path):
             kind = ChangeKind.INFRASTRUCTURE
     targets = () if whole_suite or kind is not ChangeKind.TESTS else tuple(sorted(test_targets))
     return ChangePlan(

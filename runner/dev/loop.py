@@ -70,6 +70,7 @@ class DevLoop:
         self._record: DeploymentRecord | None = None
         self._assets: list[CodeAsset] = []
         self._deploy_pending = False  # a failed redeploy: the next cycle of any kind retries it
+        self._last_exit = 1
 
     def run(self) -> int:
         request = self._request
@@ -99,6 +100,9 @@ class DevLoop:
     def _cycle(self, number: int, plan: ChangePlan, first: bool = False) -> int:
         started = time.monotonic()
         what = "first deploy" if first else plan.describe()
+        if plan.kind is ChangeKind.NONE and self._record is not None and not self._deploy_pending:
+            self._echo(f"cycle {number}: {what} -> nothing to do (neither the app nor its tests read it)")
+            return self._last_exit
         try:
             action, targets = self._apply(plan)
         except RunnerError as error:
@@ -110,6 +114,7 @@ class DevLoop:
         outcome = self._stages.run_tests(targets)
         seconds = time.monotonic() - started
         self._echo(f"cycle {number}: {what} -> {action} ({acted:.1f} s), {outcome.verdict}; {seconds:.1f} s")
+        self._last_exit = outcome.exit_code
         return outcome.exit_code
 
     def _apply(self, plan: ChangePlan) -> tuple[str, Sequence[str]]:

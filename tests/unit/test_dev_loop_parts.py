@@ -50,6 +50,15 @@ def test_a_conftest_or_helper_edit_reruns_every_test(tmp_path):
         assert (plan.kind, plan.test_targets) == (ChangeKind.TESTS, ())
 
 
+def test_a_conftest_anywhere_reruns_every_test_and_a_stray_test_file_needs_nothing(tmp_path):
+    app = make_app(tmp_path)
+    (app / "tests_handlers").mkdir()
+    conftest = classify([app / "conftest.py"], app, app / "tests", [])
+    assert (conftest.kind, conftest.test_targets) == (ChangeKind.TESTS, ())
+    stray = classify([app / "tests_handlers" / "test_reserve.py"], app, app / "tests", [])
+    assert stray.kind is ChangeKind.NONE
+
+
 def test_a_handler_edit_swaps_that_code_and_an_app_edit_redeploys(tmp_path):
     app = make_app(tmp_path)
     asset = handler_asset(app)
