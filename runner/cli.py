@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "runner.commands.run",
     "runner.commands.test",
     "runner.commands.local",
+    "runner.commands.dev",
     "runner.commands.report",
     "runner.commands.prices",
     "runner.commands.janitor",

@@ -62,17 +62,14 @@ class LocalRun:
         if not 0 <= args.port <= 65535:
             raise ConfigError(f"--port must be between 0 and 65535, got {args.port}")
         if args.local and not (args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")):
-            from runner.local import LocalEndpoint
-            from runner.local.delivery import DeliveryLatency
+            from runner.dev.engine import local_engine
 
-            latency = DeliveryLatency.parse(args.delivery_latency)
-            endpoint = LocalEndpoint.start(port=args.port, delivery_latency=latency)
-            print(f"Local AWS endpoint on {endpoint.url}")
-            os.environ.update(endpoint.env())
-            try:
-                return self._deploy_test_destroy(embedded=True)
-            finally:
-                endpoint.stop()
+            # A running `serverless-pr-test local` on 4566 is reused (no start, no bootstrap).
+            region = args.region or "us-east-1"
+            with local_engine(args.port, region, args.delivery_latency) as (_, started):
+                if started and args.keep:
+                    print("Note: --keep needs an engine that outlives the run (`serverless-pr-test local`)")
+                return self._deploy_test_destroy(embedded=started)
         return self._deploy_test_destroy(embedded=False)
 
     def _deploy_test_destroy(self, embedded: bool) -> int:
@@ -98,15 +95,20 @@ class LocalRun:
         record: DeploymentRecord | None = None
         tests_exit = 1
         try:
-            record = deploy_app(args, self._app_dir, context, target)
+            # Locally the synth dominates: reuse the previous one when the app's sources are unchanged.
+            record = deploy_app(args, self._app_dir, context, target, reuse_synth=target.is_local)
             print_outputs(record)
             tests_exit = self._run_tests(record)
             # The cost estimate reads the live stacks, so the report comes before destroy.
             tests_exit = max(tests_exit, self._report(record, context))
         finally:
-            # Runs on test failure, deploy failure, Ctrl-C and SIGTERM alike: nothing stays deployed.
-            # A first SIGINT/SIGTERM here lets the destroy finish, a second stops it; either way
-            # the error raised (or self._final_line) says what is still deployed.
+            # Runs on test failure, deploy failure, Ctrl-C and SIGTERM alike: nothing stays deployed
+            # (but what --keep asked for, once deployed). A first SIGINT/SIGTERM here lets the
+            # destroy finish, a second stops it; either way the error raised (or self._final_line)
+            # says what is still deployed.
+            kept = record is not None and args.keep
+            if kept and record is not None:
+                print(f"Kept {', '.join(record.stack_names)} (--keep) for the next run")
             names = (
                 list(record.stack_names)
                 if record
@@ -114,7 +116,7 @@ class LocalRun:
                     Stacks(target.client("cloudformation")), base, context.repository, context.pr_number
                 )
             )
-            if names:
+            if names and not kept:
                 # This run's id: a stack a concurrent run for the PR deployed since is its own.
                 run_id = record.run_id if record else context.run_id
                 outcome = destroy_stacks(
@@ -148,8 +150,10 @@ class LocalRun:
                 durations_file=durations if durations.is_file() else None,
                 pytest_args=tuple(self._pytest_args),
                 run_id=record.run_id,
-                # One shard writes straight to the terminal; parallel shards get a log each.
+                # One shard writes straight to the terminal; parallel shards get a log each, and
+                # their lines appear as they happen, prefixed with the shard.
                 log_file=None if shards == 1 else results / f"shard-{index}.log",
+                live_prefix=None if shards == 1 else f"[{index}/{shards}] ",
             )
             for index in range(1, shards + 1)
         ]
@@ -157,10 +161,6 @@ class LocalRun:
             # Threads only wait on pytest subprocesses, so they run truly in parallel.
             with ThreadPoolExecutor(max_workers=shards) as pool:
                 outcomes = list(pool.map(run_shard, requests))
-            for outcome in outcomes:
-                if outcome.log_file is not None:
-                    print(f"--- shard {outcome.shard} ---")
-                    print(outcome.log_file.read_text(encoding="utf-8", errors="replace").rstrip())
             print(summarize(outcomes))
         return max((outcome.exit_code for outcome in outcomes), default=0)
 

@@ -10,10 +10,12 @@ import os
 import secrets
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from runner import gha
 from runner.aws import retry_environment
@@ -41,6 +43,8 @@ class ShardRequest:
     pytest_args: tuple[str, ...] = ()
     run_id: str | None = None
     log_file: Path | None = None  # None: pytest writes to this process's stdout
+    # With a log file: also echo each line to stdout as it arrives, after this prefix (parallel shards).
+    live_prefix: str | None = None
     env: Mapping[str, str] | None = field(default=None, repr=False)  # None: os.environ
 
 
@@ -115,28 +119,59 @@ def run_shard(request: ShardRequest) -> ShardResult:
     if request.log_file is not None:
         request.log_file.parent.mkdir(parents=True, exist_ok=True)
         with request.log_file.open("w", encoding="utf-8") as log:
-            completed = subprocess.run(command, cwd=app_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
+            if request.live_prefix is None:
+                exit_code = subprocess.run(
+                    command, cwd=app_dir, env=env, stdout=log, stderr=subprocess.STDOUT
+                ).returncode
+            else:
+                exit_code = _run_echoing(command, app_dir, env, log, request.live_prefix)
     else:
         sys.stdout.flush()
         # pytest prints test names, messages and captured output: data, never workflow commands.
         # Its stderr joins stdout so the one block around it covers both.
         with gha.untrusted_output():
-            completed = subprocess.run(command, cwd=app_dir, env=env, stderr=subprocess.STDOUT, check=False)
+            exit_code = subprocess.run(
+                command, cwd=app_dir, env=env, stderr=subprocess.STDOUT, check=False
+            ).returncode
     seconds = time.monotonic() - started
     if not junit_file.is_file():
         # Killed or crashed: say how, and which test was running, for the report to name.
-        ShardExit(request.shard.index, completed.returncode, running_test(progress_file)).write(exit_file)
+        ShardExit(request.shard.index, exit_code, running_test(progress_file)).write(exit_file)
     progress_file.unlink(missing_ok=True)
     planned = PlanSlice.read(plan_file).nodeids if plan_file.is_file() else None
     return ShardResult(
         shard=request.shard,
-        exit_code=completed.returncode,
+        exit_code=exit_code,
         junit_file=junit_file,
         plan_file=plan_file,
         seconds=seconds,
         planned_tests=None if planned is None else len(planned),
         log_file=request.log_file,
     )
+
+
+_ECHO_LOCK = threading.Lock()  # whole lines: parallel shards never interleave inside one
+
+
+def _run_echoing(command: list[str], cwd: Path, env: dict[str, str], log: TextIO, prefix: str) -> int:
+    """pytest with its lines going to `log` and, prefixed, to stdout as they happen."""
+    # A pipe makes Python buffer whole blocks: unbuffered, each line leaves pytest as it is written.
+    process = subprocess.Popen(
+        command, cwd=cwd, env={**env, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, bufsize=1, errors="replace",
+    )  # fmt: skip
+    assert process.stdout is not None
+    try:
+        for line in process.stdout:
+            log.write(line)
+            with _ECHO_LOCK:
+                sys.stdout.write(f"{prefix}{line.rstrip()}\n")
+                sys.stdout.flush()
+    finally:
+        if process.poll() is None and sys.exc_info()[0] is not None:
+            process.terminate()
+        code = process.wait()
+    return code
 
 
 def shard_environment(request: ShardRequest, results_dir: Path) -> dict[str, str]:

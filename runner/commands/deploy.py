@@ -82,9 +82,14 @@ def execute(args: argparse.Namespace) -> int:
 
 
 def deploy_app(
-    args: argparse.Namespace, app_dir: Path, context: RunContext, target: AwsTarget
+    args: argparse.Namespace,
+    app_dir: Path,
+    context: RunContext,
+    target: AwsTarget,
+    reuse_synth: bool = False,
 ) -> DeploymentRecord:
-    """Shared by `deploy` and `run`."""
+    """Shared by `deploy`, `run` and `dev`; `reuse_synth` keeps the previous synth when the app's
+    sources are unchanged (local runs: the synth dominates them)."""
     import json
     import os
     from datetime import timedelta
@@ -124,7 +129,12 @@ def deploy_app(
         allow_shared_names=args.allow_shared_names,
         account=target_account(target),
     )
-    cli = CdkCli(
+    cli_class = CdkCli
+    if reuse_synth:
+        from runner.dev.synth_cache import CachingCdkCli
+
+        cli_class = CachingCdkCli
+    cli = cli_class(
         find_cdk_executable(plan.app_dir),
         plan.app_dir,
         cli_environment(os.environ, {}),

@@ -36,6 +36,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="split the tests into N balanced parallel pytest processes (default 1)",
     )
     parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="leave the stacks deployed for the next run (with a running `serverless-pr-test local`)",
+    )
+    parser.add_argument(
         "--ttl-hours", type=float, default=24.0, help="expires-at tag = now + this (default 24)"
     )
     add_synth_timeout_option(parser)
