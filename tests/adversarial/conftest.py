@@ -135,6 +135,8 @@ def cli_env(endpoint: LocalEndpoint, **extra: str) -> dict[str, str]:
     }
     env.update(endpoint.env())
     env["GITHUB_REPOSITORY"] = REPOSITORY_NAME
+    # No test reaches the internet: GitHub calls (deployments, comments) go to a closed local port.
+    env["GITHUB_API_URL"] = "http://127.0.0.1:9"
     env.update(extra)
     return env
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from runner.errors import UnreachableError
+
 from .conftest import QUEUE, assert_one_clean_error, cli, cli_env, create_stack, stack_exists, tags
 
 FIVE_THOUSAND_DIGITS = "7" * 5000
@@ -67,7 +69,7 @@ def test_deploy_finds_an_unreachable_endpoint_before_the_synth(endpoint, app, tm
     ran = cli(
         ["deploy", str(app), "--local", "--pr", "1", "--work-dir", str(tmp_path / "w")], env, timeout=60
     )
-    assert_one_clean_error(ran, 11, f"nothing answers at {url}")
+    assert_one_clean_error(ran, UnreachableError.exit_code, f"nothing answers at {url}")
     assert not (tmp_path / "synth-ran").exists()
 
 
@@ -228,7 +230,7 @@ def test_a_deeply_nested_record_is_one_error(endpoint, tmp_path):
 def test_destroy_refuses_a_bad_target_or_pr_with_one_error(endpoint, flags, names):
     flags = [flag.replace("PORT", str(refused_port())) for flag in flags]
     ran = cli(["destroy", *flags], cli_env(endpoint), timeout=60)
-    assert_one_clean_error(ran, 11 if "nothing answers" in names else 2, names)
+    assert_one_clean_error(ran, UnreachableError.exit_code if "nothing answers" in names else 2, names)
 
 
 @pytest.mark.parametrize("flag", ["--output", "--durations", "--merged-junit"])
