@@ -28,7 +28,9 @@ def start_engine(disabled: tuple[str, ...] = ()) -> LocalEndpoint:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(DISABLE_VARIABLE, ",".join(disabled))
         if DISABLE_VARIABLE not in endpoint_module.PASSED_THROUGH:
-            patch.setattr(endpoint_module, "PASSED_THROUGH", (*endpoint_module.PASSED_THROUGH, DISABLE_VARIABLE))
+            patch.setattr(
+                endpoint_module, "PASSED_THROUGH", (*endpoint_module.PASSED_THROUGH, DISABLE_VARIABLE)
+            )
         return LocalEndpoint.start()
 
 
@@ -60,7 +62,9 @@ def zipped(files: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-def create_function(engine: LocalEndpoint, runtime: str, handler: str, files: dict[str, str], **extra: Any) -> str:
+def create_function(
+    engine: LocalEndpoint, runtime: str, handler: str, files: dict[str, str], **extra: Any
+) -> str:
     name = unique("fidelity-fn")
     client(engine, "lambda").create_function(
         FunctionName=name,
@@ -95,7 +99,9 @@ def deploy_template(engine: LocalEndpoint, template: dict[str, Any], **extra: An
 
 def worker_processes(engine: LocalEndpoint, function_name: str) -> list[str]:
     """Command lines of the engine's Lambda workers for one function (they live in its group)."""
-    listing = subprocess.run(["ps", "-ww", "-eo", "pgid=,args="], capture_output=True, text=True, check=True).stdout
+    listing = subprocess.run(
+        ["ps", "-ww", "-eo", "pgid=,args="], capture_output=True, text=True, check=True
+    ).stdout
     found = []
     for line in listing.splitlines():
         pgid, _, args = line.strip().partition(" ")

@@ -43,15 +43,20 @@ def test_a_function_error_is_named_after_what_the_handler_raised(engine_pair, pa
         engine,
         "python3.12",
         "app.handler",
-        {"app.py": "class TransientError(Exception):\n    pass\n\n\ndef handler(event, context):\n"
-         "    raise TransientError('busy')\n"},
+        {
+            "app.py": "class TransientError(Exception):\n    pass\n\n\ndef handler(event, context):\n"
+            "    raise TransientError('busy')\n"
+        },
     )
     node = create_function(
         engine,
         "nodejs20.x",
         "index.handler",
-        {"index.js": "class CardDeclined extends Error { constructor(m) { super(m); this.name = 'CardDeclined'; } }\n"
-         "exports.handler = async () => { throw new CardDeclined('no funds'); };\n"},
+        {
+            "index.js": "class CardDeclined extends Error {\n"
+            "  constructor(m) { super(m); this.name = 'CardDeclined'; }\n}\n"
+            "exports.handler = async () => { throw new CardDeclined('no funds'); };\n"
+        },
     )
     python_error, python_flag = invoke(engine, python, {})
     node_error, node_flag = invoke(engine, node, {})
@@ -71,15 +76,19 @@ def test_python_logging_info_reaches_the_log_in_the_lambda_format(engine_pair, p
         engine,
         "python3.12",
         "app.handler",
-        {"app.py": "import logging\nlogger = logging.getLogger()\nlogger.setLevel(logging.INFO)\n\n\n"
-         "def handler(event, context):\n    logger.info('reserved %s', event['sku'])\n"
-         "    return context.aws_request_id\n"},
+        {
+            "app.py": "import logging\nlogger = logging.getLogger()\nlogger.setLevel(logging.INFO)\n\n\n"
+            "def handler(event, context):\n    logger.info('reserved %s', event['sku'])\n"
+            "    return context.aws_request_id\n"
+        },
     )
     request_id, _ = invoke(engine, name, {"sku": "apple"})
     logs = client(engine, "logs")
 
     def messages() -> list[str]:
-        return [event["message"] for event in logs.filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]]
+        return [
+            event["message"] for event in logs.filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]
+        ]
 
     eventually(messages, description="the function's log", timeout=10)
     info = [line for line in messages() if "reserved apple" in line]
@@ -87,7 +96,8 @@ def test_python_logging_info_reaches_the_log_in_the_lambda_format(engine_pair, p
         assert len(info) == 1, messages()
         level, timestamp, logged_request, text = info[0].rstrip("\n").split("\t")
         assert (level, logged_request, text) == ("[INFO]", request_id, "reserved apple")
-        assert timestamp.endswith("Z") and "T" in timestamp
+        assert timestamp.endswith("Z")
+        assert "T" in timestamp
     else:
         assert info == []
 
@@ -100,7 +110,11 @@ INLINE_FUNCTION_TEMPLATE = {
                 "AssumeRolePolicyDocument": {
                     "Version": "2012-10-17",
                     "Statement": [
-                        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "lambda.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
                     ],
                 }
             },
@@ -145,10 +159,13 @@ def test_a_node_function_puts_an_object_with_the_real_sdk(engine_pair, patched):
         engine,
         "nodejs20.x",
         "index.handler",
-        {"index.js": "const { S3Client, PutObjectCommand } = require('@aws-sdk/client-s3');\n"
-         "exports.handler = async (event) => {\n"
-         "  await new S3Client({}).send(new PutObjectCommand({ Bucket: event.bucket, Key: 'k', Body: 'v' }));\n"
-         "  return 'stored';\n};\n"},
+        {
+            "index.js": "const { S3Client, PutObjectCommand } = require('@aws-sdk/client-s3');\n"
+            "exports.handler = async (event) => {\n"
+            "  const put = new PutObjectCommand({ Bucket: event.bucket, Key: 'k', Body: 'v' });\n"
+            "  await new S3Client({}).send(put);\n"
+            "  return 'stored';\n};\n"
+        },
     )
     answer, error = invoke(engine, name, {"bucket": bucket})
     if patched:
@@ -213,7 +230,9 @@ def test_stack_tags_reach_its_buckets_and_rules(engine_pair, patched):
     )
     s3 = client(engine, "s3")
     try:
-        bucket_tags = {tag["Key"]: tag["Value"] for tag in s3.get_bucket_tagging(Bucket=stack["Bucket"])["TagSet"]}
+        bucket_tags = {
+            tag["Key"]: tag["Value"] for tag in s3.get_bucket_tagging(Bucket=stack["Bucket"])["TagSet"]
+        }
     except s3.exceptions.ClientError:
         bucket_tags = {}
     rule_tags = {
@@ -246,9 +265,13 @@ def test_an_eventbridge_rule_delivers_to_a_firehose_stream(engine_pair, patched)
     events.put_rule(Name=rule, EventPattern=json.dumps({"source": ["fidelity.clicks"]}))
     events.put_targets(
         Rule=rule,
-        Targets=[{"Id": "archive", "Arn": f"arn:aws:firehose:{engine.region}:123456789012:deliverystream/{stream}"}],
+        Targets=[
+            {"Id": "archive", "Arn": f"arn:aws:firehose:{engine.region}:123456789012:deliverystream/{stream}"}
+        ],
     )
-    events.put_events(Entries=[{"Source": "fidelity.clicks", "DetailType": "Click", "Detail": '{"button": "buy"}'}])
+    events.put_events(
+        Entries=[{"Source": "fidelity.clicks", "DetailType": "Click", "Detail": '{"button": "buy"}'}]
+    )
 
     def archived() -> list[str]:
         return [item["Key"] for item in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
@@ -263,8 +286,13 @@ def test_an_eventbridge_rule_delivers_to_a_firehose_stream(engine_pair, patched)
 
 
 HTTP_API_TEMPLATE = {
-    "Resources": {"Api": {"Type": "AWS::ApiGatewayV2::Api", "Properties": {"Name": "greeter", "ProtocolType": "HTTP"}}},
-    "Outputs": {"Endpoint": {"Value": {"Fn::GetAtt": ["Api", "ApiEndpoint"]}}, "Id": {"Value": {"Ref": "Api"}}},
+    "Resources": {
+        "Api": {"Type": "AWS::ApiGatewayV2::Api", "Properties": {"Name": "greeter", "ProtocolType": "HTTP"}}
+    },
+    "Outputs": {
+        "Endpoint": {"Value": {"Fn::GetAtt": ["Api", "ApiEndpoint"]}},
+        "Id": {"Value": {"Ref": "Api"}},
+    },
 }
 
 
@@ -286,4 +314,6 @@ def test_an_unknown_patch_name_cannot_switch_anything_off():
 
     with pytest.raises(ValueError, match="no such patch: typo"):
         patches.disabled({"SPT_ENGINE_DISABLE_PATCHES": "function_error_type, typo"})
-    assert patches.disabled({"SPT_ENGINE_DISABLE_PATCHES": " function_error_type "}) == {"function_error_type"}
+    assert patches.disabled({"SPT_ENGINE_DISABLE_PATCHES": " function_error_type "}) == {
+        "function_error_type"
+    }

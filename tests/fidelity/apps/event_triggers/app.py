@@ -54,7 +54,9 @@ class EventTriggersStack(cdk.Stack):
             auto_delete_objects=True,
         )
         uploads.add_event_notification(
-            s3.EventType.OBJECT_CREATED, s3n.LambdaDestination(recorder), s3.NotificationKeyFilter(prefix="incoming/")
+            s3.EventType.OBJECT_CREATED,
+            s3n.LambdaDestination(recorder),
+            s3.NotificationKeyFilter(prefix="incoming/"),
         )
 
         profiles = dynamodb.Table(
@@ -76,7 +78,9 @@ class EventTriggersStack(cdk.Stack):
         )
         seen.grant_read_write_data(stream_reader)
         stream_reader.add_event_source(
-            sources.DynamoEventSource(profiles, starting_position=lambda_.StartingPosition.TRIM_HORIZON, batch_size=10)
+            sources.DynamoEventSource(
+                profiles, starting_position=lambda_.StartingPosition.TRIM_HORIZON, batch_size=10
+            )
         )
 
         ticker = lambda_.Function(
@@ -104,7 +108,9 @@ class EventTriggersStack(cdk.Stack):
 
 app = cdk.App()
 stack = EventTriggersStack(
-    app, "EventTriggers", stack_name=app.node.try_get_context("serverless-pr-test:stack-name") or "event-triggers-dev"
+    app,
+    "EventTriggers",
+    stack_name=app.node.try_get_context("serverless-pr-test:stack-name") or "event-triggers-dev",
 )
 cdk.Tags.of(stack).add("team", "fidelity")
 app.synth()

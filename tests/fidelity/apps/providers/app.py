@@ -28,11 +28,19 @@ class ProvidersStack(cdk.Stack):
             on_create=cr.AwsSdkCall(
                 service="SSM",
                 action="putParameter",
-                parameters={"Name": parameter_name, "Value": "hello from a custom resource", "Type": "String"},
+                parameters={
+                    "Name": parameter_name,
+                    "Value": "hello from a custom resource",
+                    "Type": "String",
+                },
                 physical_resource_id=cr.PhysicalResourceId.of(parameter_name),
             ),
-            on_delete=cr.AwsSdkCall(service="SSM", action="deleteParameter", parameters={"Name": parameter_name}),
-            policy=cr.AwsCustomResourcePolicy.from_sdk_calls(resources=cr.AwsCustomResourcePolicy.ANY_RESOURCE),
+            on_delete=cr.AwsSdkCall(
+                service="SSM", action="deleteParameter", parameters={"Name": parameter_name}
+            ),
+            policy=cr.AwsCustomResourcePolicy.from_sdk_calls(
+                resources=cr.AwsCustomResourcePolicy.ANY_RESOURCE
+            ),
             log_retention=logs.RetentionDays.ONE_DAY,
         )
         read = cr.AwsCustomResource(
@@ -44,7 +52,9 @@ class ProvidersStack(cdk.Stack):
                 parameters={"Name": parameter_name},
                 physical_resource_id=cr.PhysicalResourceId.of("read-greeting"),
             ),
-            policy=cr.AwsCustomResourcePolicy.from_sdk_calls(resources=cr.AwsCustomResourcePolicy.ANY_RESOURCE),
+            policy=cr.AwsCustomResourcePolicy.from_sdk_calls(
+                resources=cr.AwsCustomResourcePolicy.ANY_RESOURCE
+            ),
         )
         read.node.add_dependency(write)
 
@@ -61,7 +71,9 @@ class ProvidersStack(cdk.Stack):
             self, "Greeting", service_token=provider.service_token, properties={"Name": "fidelity"}
         )
 
-        archive = s3.Bucket(self, "ClickArchive", removal_policy=cdk.RemovalPolicy.DESTROY, auto_delete_objects=True)
+        archive = s3.Bucket(
+            self, "ClickArchive", removal_policy=cdk.RemovalPolicy.DESTROY, auto_delete_objects=True
+        )
         clicks = firehose.DeliveryStream(
             self,
             "Clicks",
@@ -87,6 +99,8 @@ class ProvidersStack(cdk.Stack):
 
 
 app = cdk.App()
-stack = ProvidersStack(app, "Providers", stack_name=app.node.try_get_context("serverless-pr-test:stack-name") or "providers-dev")
+stack = ProvidersStack(
+    app, "Providers", stack_name=app.node.try_get_context("serverless-pr-test:stack-name") or "providers-dev"
+)
 cdk.Tags.of(stack).add("team", "fidelity")
 app.synth()

@@ -66,20 +66,29 @@ class WorkflowsStack(cdk.Stack):
             items_path="$.items",
             result_path="$.lines",
             max_concurrency=2,
-        ).item_processor(tasks.LambdaInvoke(self, "LineTotalTask", lambda_function=line_total, payload_response_only=True))
+        ).item_processor(
+            tasks.LambdaInvoke(self, "LineTotalTask", lambda_function=line_total, payload_response_only=True)
+        )
         total = tasks.LambdaInvoke(
             self,
             "TotalTask",
             lambda_function=price,
             payload=sfn.TaskInput.from_object(
-                {"lines": sfn.JsonPath.list_at("$.lines"), "attempt": sfn.JsonPath.number_at("$$.State.RetryCount")}
+                {
+                    "lines": sfn.JsonPath.list_at("$.lines"),
+                    "attempt": sfn.JsonPath.number_at("$$.State.RetryCount"),
+                }
             ),
             result_selector={"total.$": "$.Payload.total", "attempts.$": "$.Payload.attempts"},
             result_path="$.priced",
         )
-        total.add_retry(errors=["TransientError"], interval=cdk.Duration.seconds(1), max_attempts=2, backoff_rate=1)
+        total.add_retry(
+            errors=["TransientError"], interval=cdk.Duration.seconds(1), max_attempts=2, backoff_rate=1
+        )
         rejected = sfn.Pass(
-            self, "Rejected", parameters={"orderId.$": "$.orderId", "status": "rejected", "reason.$": "$.error.Error"}
+            self,
+            "Rejected",
+            parameters={"orderId.$": "$.orderId", "status": "rejected", "reason.$": "$.error.Error"},
         )
         total.add_catch(rejected, errors=["PriceUnavailable"], result_path="$.error")
 
@@ -87,7 +96,12 @@ class WorkflowsStack(cdk.Stack):
             self,
             "AskForReview",
             topic=reviews,
-            message=sfn.TaskInput.from_object({"orderId": sfn.JsonPath.string_at("$.orderId"), "total": sfn.JsonPath.number_at("$.priced.total")}),
+            message=sfn.TaskInput.from_object(
+                {
+                    "orderId": sfn.JsonPath.string_at("$.orderId"),
+                    "total": sfn.JsonPath.number_at("$.priced.total"),
+                }
+            ),
             result_path=sfn.JsonPath.DISCARD,
         )
         fulfil = sfn.Parallel(self, "Fulfil", result_path=sfn.JsonPath.DISCARD)
@@ -120,26 +134,47 @@ class WorkflowsStack(cdk.Stack):
                     source=SOURCE,
                     detail_type="OrderPriced",
                     detail=sfn.TaskInput.from_object(
-                        {"orderId": sfn.JsonPath.string_at("$.orderId"), "total": sfn.JsonPath.number_at("$.priced.total")}
+                        {
+                            "orderId": sfn.JsonPath.string_at("$.orderId"),
+                            "total": sfn.JsonPath.number_at("$.priced.total"),
+                        }
                     ),
                 )
             ],
             result_path=sfn.JsonPath.DISCARD,
         )
-        done = sfn.Pass(self, "Priced", parameters={"orderId.$": "$.orderId", "status": "priced", "total.$": "$.priced.total", "attempts.$": "$.priced.attempts"})
+        done = sfn.Pass(
+            self,
+            "Priced",
+            parameters={
+                "orderId.$": "$.orderId",
+                "status": "priced",
+                "total.$": "$.priced.total",
+                "attempts.$": "$.priced.attempts",
+            },
+        )
         route = (
             sfn.Choice(self, "BigOrder?")
             .when(sfn.Condition.number_greater_than("$.priced.total", 100), review.next(done))
             .otherwise(fulfil.next(announce).next(done))
         )
-        definition = sfn.Wait(self, "Settle", time=sfn.WaitTime.duration(cdk.Duration.seconds(1))).next(lines).next(total).next(route)
-        pricing = sfn.StateMachine(self, "Pricing", definition_body=sfn.DefinitionBody.from_chainable(definition))
+        definition = (
+            sfn.Wait(self, "Settle", time=sfn.WaitTime.duration(cdk.Duration.seconds(1)))
+            .next(lines)
+            .next(total)
+            .next(route)
+        )
+        pricing = sfn.StateMachine(
+            self, "Pricing", definition_body=sfn.DefinitionBody.from_chainable(definition)
+        )
 
         events.Rule(
             self,
             "PriceNewOrders",
             event_pattern=events.EventPattern(source=[SOURCE], detail_type=["OrderPlaced"]),
-            targets=[targets.SfnStateMachine(pricing, input=events.RuleTargetInput.from_event_path("$.detail"))],
+            targets=[
+                targets.SfnStateMachine(pricing, input=events.RuleTargetInput.from_event_path("$.detail"))
+            ],
         )
 
         quote = sfn.StateMachine(
@@ -160,5 +195,7 @@ class WorkflowsStack(cdk.Stack):
 
 
 app = cdk.App()
-WorkflowsStack(app, "Workflows", stack_name=app.node.try_get_context("serverless-pr-test:stack-name") or "workflows-dev")
+WorkflowsStack(
+    app, "Workflows", stack_name=app.node.try_get_context("serverless-pr-test:stack-name") or "workflows-dev"
+)
 app.synth()

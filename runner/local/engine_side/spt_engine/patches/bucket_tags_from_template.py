@@ -21,7 +21,9 @@ def _tag_set(props: dict[str, Any]) -> dict[str, str]:
     tags = props.get("Tags") or []
     if isinstance(tags, dict):
         return {str(key): str(value) for key, value in tags.items()}
-    return {str(tag["Key"]): str(tag.get("Value", "")) for tag in tags if isinstance(tag, dict) and "Key" in tag}
+    return {
+        str(tag["Key"]): str(tag.get("Value", "")) for tag in tags if isinstance(tag, dict) and "Key" in tag
+    }
 
 
 def apply() -> None:

@@ -40,7 +40,9 @@ def apply() -> None:
     script: str = lambda_runtime._PYTHON_WORKER_SCRIPT
     for anchor in (BEFORE_IMPORT, BEFORE_HANDLER):
         if script.count(anchor) != 1:
-            raise RuntimeError("python_logging_lambda_format: the Python worker bootstrap changed; review this patch")
+            raise RuntimeError(
+                "python_logging_lambda_format: the Python worker bootstrap changed; review this patch"
+            )
     script = script.replace(BEFORE_IMPORT, ROOT_HANDLER + BEFORE_IMPORT)
     script = script.replace(BEFORE_HANDLER, SET_REQUEST_ID + BEFORE_HANDLER)
     lambda_runtime._PYTHON_WORKER_SCRIPT = script
