@@ -15,8 +15,9 @@ from .corpus import DeployedApp, assert_destroyed_without_leftovers, deployed
 
 pytestmark = pytest.mark.fidelity
 STACK = "event-triggers-pr-1003"
-# AWS fires `rate(1 minute)` within a minute of the rule's creation; MiniStack's scheduler fires it
-# 60 s after creation (measured: 61 s). 75 s from the end of the deploy bounds the wait honestly.
+# AWS fires `rate(1 minute)` within a minute of the rule's creation; MiniStack's scheduler thread fires
+# a rate() rule one interval after its CreationTime, then every interval (measured: 61 s after the
+# deploy). 75 s from the end of the deploy bounds the wait honestly.
 SCHEDULE_BOUND_SECONDS = 75
 
 
