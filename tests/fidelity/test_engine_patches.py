@@ -37,7 +37,7 @@ def engine_pair() -> Iterator[dict[bool, LocalEndpoint]]:
 
 
 @WITH_AND_WITHOUT
-def test_a_function_error_is_named_after_what_the_handler_raised(engine_pair, patched):
+def test_a_function_error_names_what_the_handler_raised_with_its_stack(engine_pair, patched):
     engine = engine_pair[patched]
     python = create_function(
         engine,
@@ -65,6 +65,10 @@ def test_a_function_error_is_named_after_what_the_handler_raised(engine_pair, pa
     if patched:
         assert names == ("TransientError", "CardDeclined")
         assert (python_error["errorMessage"], node_error["errorMessage"]) == ("busy", "no funds")
+        assert [frame.split(",")[-1].strip() for frame in python_error["stackTrace"]] == [
+            "in handler\n    raise TransientError('busy')"
+        ]
+        assert node_error["trace"][0] == "CardDeclined: no funds"
     else:
         assert names == ("Runtime.HandlerError", "Runtime.HandlerError")
 
