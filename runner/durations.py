@@ -6,11 +6,13 @@ planned test that did not report keeps its old one, and tests that are no longer
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import cast
 
 from runner.errors import ConfigError
 
@@ -35,11 +37,46 @@ def load_durations(path: Path) -> dict[str, float]:
     return durations
 
 
-def save_durations(path: Path, durations: Mapping[str, float]) -> None:
+def save_durations(path: Path, durations: Mapping[str, float | None]) -> None:
+    """Always valid JSON, one test per line: a time that is not a finite, non-negative number
+    (`time="inf"` in a result file) is left out, so the test keeps no time rather than `Infinity`,
+    which JSON has not. Written in slices with the C encoder (a million tests take well under a
+    second and never a second copy of the whole text); entries keep the merge's order."""
+    if not _all_usable(durations.values()):
+        durations = {nodeid: seconds for nodeid, seconds in durations.items()
+                     if seconds is not None and 0 <= seconds < math.inf}  # fmt: skip
+    _write_atomically(path, _store_text(durations))
+
+
+def _all_usable(values: Collection[float | None]) -> bool:
+    """True when every time is a finite, non-negative number: three passes in C instead of a
+    comparison per test in Python (a NaN or infinity makes the sum non-finite)."""
+    if not values or None in values:
+        return not values
+    numbers = cast("Collection[float]", values)
+    return min(numbers) >= 0 and math.isfinite(math.fsum(numbers))
+
+
+def _store_text(durations: Mapping[str, float | None]) -> Iterator[str]:
+    items = iter(durations.items())
+    opening = "{\n "
+    while piece := dict(itertools.islice(items, _SLICE)):
+        # Between entries the C encoder writes `, "`; inside a key a quote is always `\"`, so that
+        # sequence only ever separates entries.
+        encoded = json.dumps(piece, allow_nan=False)[1:-1]
+        yield opening + encoded.replace(', "', ',\n "')
+        opening = ",\n "
+    yield "{}\n" if opening == "{\n " else "\n}\n"
+
+
+_SLICE = 10_000
+
+
+def _write_atomically(path: Path, pieces: Iterable[str]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    rounded = {nodeid: round(seconds, 4) for nodeid, seconds in sorted(durations.items())}
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(rounded, indent=1) + "\n", encoding="utf-8")
+    with temporary.open("w", encoding="utf-8") as handle:
+        handle.writelines(pieces)
     temporary.replace(path)
 
 

@@ -5,7 +5,8 @@ pytest itself: helpers, boto3 and the sharding code are imported only when an op
 
 Options (env var defaults): --spt-record (SPT_RECORD_FILE), --spt-stack-name (SPT_STACK_NAMES,
 comma-separated), --spt-shard i/N (SPT_SHARD), --spt-durations (SPT_DURATIONS_FILE), --spt-group-by
-(SPT_GROUP_BY), --spt-plan-out (SPT_PLAN_OUT). The run id comes from SPT_RUN_ID.
+(SPT_GROUP_BY), --spt-plan-out (SPT_PLAN_OUT), --spt-progress-out (the test running now, so a
+crashed shard can be named). The run id comes from SPT_RUN_ID.
 """
 
 from __future__ import annotations
@@ -56,12 +57,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--spt-plan-out", metavar="PATH", help="write this shard's plan slice here (env SPT_PLAN_OUT)"
     )
+    group.addoption(
+        "--spt-progress-out", metavar="PATH", help="keep the node id of the test running now in this file"
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "spt_group(name): keep tests with the same group name on one shard")
     option = config.option
     env = os.environ
+    progress_out = getattr(option, "spt_progress_out", None)
+    if progress_out and not hasattr(config, "workerinput"):  # xdist workers report to the controller
+        from runner.shard_exit import ProgressFile
+
+        config.pluginmanager.register(ProgressFile(Path(progress_out)), "serverless-pr-test-progress")
     uses_plugin = any(
         getattr(option, name, None) for name in ("spt_record", "spt_stack_name", "spt_shard", "spt_durations")
     ) or any(getattr(option, name, None) for name in ("spt_group_by", "spt_plan_out"))

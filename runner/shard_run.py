@@ -17,6 +17,7 @@ from pathlib import Path
 
 from runner.aws import retry_environment
 from runner.errors import ConfigError
+from runner.shard_exit import ShardExit, exit_path, progress_path, running_test
 from runner.shard_plan import PlanSlice, junit_path, slice_path
 from runner.sharding import GroupBy, ShardSpec
 
@@ -65,6 +66,14 @@ class ShardResult:
         verdict = {0: "passed", 1: "tests failed"}.get(self.exit_code, f"pytest exit {self.exit_code}")
         return f"shard {self.shard}: {planned} test(s), {verdict} in {self.seconds:.1f}s"
 
+    def files(self) -> str:
+        """What the shard left for the report: only files that exist are named."""
+        if self.junit_file.is_file():
+            plan = f"  plan: {self.plan_file}" if self.plan_file.is_file() else ""
+            return f"JUnit: {self.junit_file}{plan}"
+        ended = ShardExit.read(exit_path(self.junit_file.parent, self.shard.index))
+        return f"No JUnit file: {ended.describe() if ended else 'pytest wrote none'}"
+
 
 def run_shard(request: ShardRequest) -> ShardResult:
     """Blocking; safe to call from several threads or processes at once (no shared files)."""
@@ -78,7 +87,9 @@ def run_shard(request: ShardRequest) -> ShardResult:
     results_dir.mkdir(parents=True, exist_ok=True)
     junit_file = junit_path(results_dir, request.shard)
     plan_file = slice_path(results_dir, request.shard)
-    for stale in (junit_file, plan_file):
+    progress_file = progress_path(results_dir, request.shard.index)
+    exit_file = exit_path(results_dir, request.shard.index)
+    for stale in (junit_file, plan_file, progress_file, exit_file):
         stale.unlink(missing_ok=True)
 
     env = shard_environment(request, results_dir)
@@ -90,6 +101,7 @@ def run_shard(request: ShardRequest) -> ShardResult:
         "--spt-shard", str(request.shard),
         "--spt-plan-out", str(plan_file),
         "--spt-group-by", request.group_by.value,
+        "--spt-progress-out", str(progress_file),
     ]  # fmt: skip
     if request.durations_file is not None:
         command += ["--spt-durations", str(request.durations_file.resolve())]
@@ -106,6 +118,10 @@ def run_shard(request: ShardRequest) -> ShardResult:
         sys.stdout.flush()
         completed = subprocess.run(command, cwd=app_dir, env=env, check=False)
     seconds = time.monotonic() - started
+    if not junit_file.is_file():
+        # Killed or crashed: say how, and which test was running, for the report to name.
+        ShardExit(request.shard.index, completed.returncode, running_test(progress_file)).write(exit_file)
+    progress_file.unlink(missing_ok=True)
     planned = PlanSlice.read(plan_file).nodeids if plan_file.is_file() else None
     return ShardResult(
         shard=request.shard,

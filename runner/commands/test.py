@@ -65,5 +65,5 @@ def execute(args: argparse.Namespace) -> int:
     with gha.group(f"Tests, shard {shard}"):
         result = run_shard(request)
     print(result.summary())
-    print(f"JUnit: {result.junit_file}  plan: {result.plan_file}")
+    print(result.files())
     return result.exit_code

@@ -1,4 +1,5 @@
-"""JUnit results: streaming parse, merge across shards, check against shard plans, merged file."""
+"""Test results (JUnit, NUnit 2/3, xUnit.net, TRX): streaming parse, merge across shards, check
+against shard plans, merged JUnit file."""
 
 from runner.junit.merge import merge_files, merge_results
 from runner.junit.model import (
@@ -9,6 +10,7 @@ from runner.junit.model import (
     Outcome,
     Problem,
     ProblemKind,
+    ResultFormat,
 )
 from runner.junit.plans import ShardPlan
 from runner.junit.writer import write_merged_junit
@@ -21,6 +23,7 @@ __all__ = [
     "Outcome",
     "Problem",
     "ProblemKind",
+    "ResultFormat",
     "ShardPlan",
     "merge_files",
     "merge_results",

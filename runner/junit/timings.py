@@ -12,10 +12,19 @@ from collections.abc import Collection, Mapping
 
 
 def merged_store(
-    previous: Mapping[str, float], this_run: Mapping[str, float], planned: Collection[str] | None
-) -> dict[str, float]:
+    previous: Mapping[str, float], this_run: Mapping[str, float | None], planned: Collection[str] | None
+) -> Mapping[str, float | None]:
+    """A test that reported without a usable time keeps its old one, if any (the writer leaves out
+    times that are still None)."""
     if planned is None:
-        return dict(this_run)
-    merged = {nodeid: previous[nodeid] for nodeid in planned if nodeid in previous}
-    merged.update((nodeid, seconds) for nodeid, seconds in this_run.items() if nodeid in planned)
+        if not previous or None not in this_run.values():
+            return this_run
+        kept = dict(this_run)
+        kept.update((nodeid, previous[nodeid]) for nodeid, seconds in this_run.items()
+                    if seconds is None and nodeid in previous)  # fmt: skip
+        return kept
+    merged: dict[str, float | None] = {nodeid: previous[nodeid] for nodeid in planned if nodeid in previous}
+    merged.update(
+        (nodeid, seconds) for nodeid, seconds in this_run.items() if nodeid in planned and seconds is not None
+    )
     return merged

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -49,6 +50,7 @@ class LocalEndpoint:
     delivery_latency: HopDelays = field(default_factory=HopDelays)
     _process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
     _log_path: Path | None = field(default=None, repr=False)
+    _scratch: Path | None = field(default=None, repr=False)
 
     @property
     def url(self) -> str:
@@ -81,11 +83,12 @@ class LocalEndpoint:
         python = EngineInstallation(engine_home or default_home()).python()
         listener = _bind(port)
         bound_port = int(listener.getsockname()[1])
-        log = tempfile.NamedTemporaryFile(prefix=f"spt-engine-{bound_port}-", suffix=".log", delete=False)  # noqa: SIM115
+        scratch = _scratch_directory(bound_port)
+        log = (scratch / "engine.log").open("wb")
         try:
             process = subprocess.Popen(
                 [str(python), "-m", "spt_engine", "--fd", str(listener.fileno())],
-                env=engine_environment(bound_port, region, _delays(delivery_latency)),
+                env=engine_environment(bound_port, region, _delays(delivery_latency), scratch),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -102,6 +105,7 @@ class LocalEndpoint:
             delivery_latency=_delays(delivery_latency),
             _process=process,
             _log_path=Path(log.name),
+            _scratch=scratch,
         )
         try:
             endpoint._wait_healthy(START_TIMEOUT_SECONDS)
@@ -142,8 +146,18 @@ class LocalEndpoint:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=STOP_GRACE_SECONDS)
-        if self._log_path is not None:
-            self._log_path.unlink(missing_ok=True)
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+
+
+def _scratch_directory(port: int) -> Path:
+    """The engine's TMPDIR: its log, and every Lambda worker's unpacked code below it. A
+    `node_modules` link here is an ancestor of each Node.js handler's code, which is where ES
+    modules look for packages (they ignore NODE_PATH): CDK's providers import the AWS SDK v3."""
+    scratch = Path(tempfile.mkdtemp(prefix=f"spt-engine-{port}-"))
+    if PROJECT_NODE_MODULES.is_dir():
+        (scratch / "node_modules").symlink_to(PROJECT_NODE_MODULES, target_is_directory=True)
+    return scratch
 
 
 def _bind(port: int) -> socket.socket:
@@ -203,7 +217,7 @@ def _delays(latency: DeliveryLatency | HopDelays) -> HopDelays:
     return latency.value if isinstance(latency, DeliveryLatency) else latency
 
 
-def engine_environment(port: int, region: str, delays: HopDelays) -> dict[str, str]:
+def engine_environment(port: int, region: str, delays: HopDelays, scratch: Path) -> dict[str, str]:
     """A scrubbed environment: Lambda workers inherit the engine's, so nothing of the runner's
     (a GitHub token, real AWS keys) may be in it."""
     passed = {name: os.environ[name] for name in PASSED_THROUGH if name in os.environ}
@@ -220,6 +234,7 @@ def engine_environment(port: int, region: str, delays: HopDelays) -> dict[str, s
         "LOG_LEVEL": "WARNING",
         # CDK's own Node.js providers import the real AWS SDK v3; the project ships it (package.json).
         "NODE_PATH": str(PROJECT_NODE_MODULES),
+        "TMPDIR": str(scratch),
         "SPT_HOP_DELAYS": delays.to_environment(),
         **{key: value for key, value in client_environment(f"http://localhost:{port}", region).items()},
     }

@@ -106,8 +106,10 @@ def _run_info(inputs: ReportInputs, env: Mapping[str, str]) -> RunInfo:
     prefix = inputs.stack_prefix or (_PR_SUFFIX.sub("", stack_names[0]) if stack_names else "default")
     server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
     repository = (record.repository if record else None) or (context.repository if context else "") or ""
+    # Links come from GitHub's own variables only, never from a git remote or a record.
+    link_repository = env.get("GITHUB_REPOSITORY") or None
     run_id = env.get("GITHUB_RUN_ID")
-    run_url = f"{server}/{repository}/actions/runs/{run_id}" if run_id and repository else None
+    run_url = f"{server}/{link_repository}/actions/runs/{run_id}" if run_id and link_repository else None
     attempt = env.get("GITHUB_RUN_ATTEMPT")
     summary_url = f"{run_url}/attempts/{attempt}" if run_url and attempt else run_url
     pr_number = (
@@ -124,4 +126,5 @@ def _run_info(inputs: ReportInputs, env: Mapping[str, str]) -> RunInfo:
         summary_url=summary_url,
         server_url=server,
         local=bool(record and record.endpoint_url),
+        link_repository=link_repository,
     )

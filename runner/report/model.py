@@ -25,6 +25,9 @@ class RunInfo:
     summary_url: str | None = None
     server_url: str = "https://github.com"
     local: bool = False
+    # GITHUB_REPOSITORY, the only source of links: a repository read from a git remote or a record
+    # may be a local path or another host, and a link built from it would point anywhere.
+    link_repository: str | None = None
 
     @property
     def marker(self) -> str:
@@ -34,9 +37,9 @@ class RunInfo:
 
     @property
     def commit_url(self) -> str | None:
-        if not self.commit or self.commit == "unknown" or self.repository.startswith("local/"):
+        if not self.commit or self.commit == "unknown" or not self.link_repository:
             return None
-        return f"{self.server_url}/{self.repository}/commit/{self.commit}"
+        return f"{self.server_url}/{self.link_repository}/commit/{self.commit}"
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,6 @@ from runner.report.build import ReportInputs, build_report
 from runner.report.markdown import COMMENT_BUDGET, SUMMARY_BUDGET, render_markdown
 from runner.report.model import Report
 
-# GitHub shows at most 10 error annotations per step and 50 per job; more is noise.
-MAX_ANNOTATIONS = 50
-
 
 @dataclass(frozen=True)
 class PublishOptions:
@@ -57,32 +54,10 @@ def publish_report(report: Report, options: PublishOptions, env: Mapping[str, st
 
 
 def _annotate(report: Report, workspace: Path | None, tests_root: Path | None) -> None:
-    for failure in report.results.failures[:MAX_ANNOTATIONS]:
-        file = _relative(failure.file, workspace, tests_root)
-        message = failure.message or failure.failure_type or failure.outcome.value
-        gha.annotation(
-            "error", message, file=file, line=failure.line, title=f"{failure.outcome.value}: {failure.nodeid}"
-        )
-    for problem in report.results.problems[:MAX_ANNOTATIONS]:
-        level = "error" if problem.kind.fails_run else "warning"
-        detail = f": {problem.detail}" if problem.detail else ""
-        gha.annotation(level, f"{problem.subject}{detail}", title=problem.kind.value)
+    from runner.report.annotations import report_annotations
 
-
-def _relative(file: str | None, workspace: Path | None, tests_root: Path | None = None) -> str | None:
-    """Annotations need repository-relative paths: paths relative to where the tests ran are
-    anchored there, then anything under the workspace is made relative to it."""
-    if not file:
-        return None
-    path = Path(file)
-    if not path.is_absolute() and tests_root is not None:
-        path = tests_root.resolve() / path
-    if path.is_absolute() and workspace is not None:
-        try:
-            return path.relative_to(workspace.resolve()).as_posix()
-        except ValueError:
-            return None
-    return file
+    for note in report_annotations(report.results, workspace, tests_root):
+        gha.annotation(note.level, note.message, file=note.file, line=note.line, title=note.title)
 
 
 def _write_durations(report: Report, path: Path, planned: set[str] | None) -> None:

@@ -21,6 +21,11 @@ def usd(amount: float) -> str:
     return f"${amount:,.2f}"
 
 
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """`1 test`, `2 tests`, `0 tests`."""
+    return f"{count} {singular if count == 1 else plural_form or singular + 's'}"
+
+
 def duration(seconds: float) -> str:
     seconds = max(0, round(seconds))
     minutes, secs = divmod(seconds, 60)
@@ -38,12 +43,12 @@ def status(report: Report) -> str:
     if counts.failed:
         reasons.append(f"{counts.failed} failed")
     if counts.errors:
-        reasons.append(f"{counts.errors} errors")
+        reasons.append(plural(counts.errors, "error"))
     for kind, count in results.problem_totals:
         if kind.fails_run and count:
-            reasons.append(f"{count} {kind.value}")
+            reasons.append(kind.counted(count))
     icon, word = ("✅", "Passed") if report.passed else ("❌", "Failed")
-    headline = f"## {icon} {word}: {counts.total} tests on {shards} shard{'s' if shards != 1 else ''}"
+    headline = f"## {icon} {word}: {plural(counts.total, 'test')} on {plural(shards, 'shard')}"
     extra = []
     if reasons:
         extra.append(", ".join(reasons))
@@ -77,7 +82,7 @@ def problems(report: Report, shown: int) -> str:
     for problem in results.problems[:shown]:
         mark = "❌" if problem.kind.fails_run else "⚠️"
         detail = f" — {inline(problem.detail)}" if problem.detail else ""
-        lines.append(f"- {mark} **{problem.kind.value}**: {inline(problem.subject)}{detail}")
+        lines.append(f"- {mark} **{problem.kind.label}**: {inline(problem.subject)}{detail}")
     listed = min(shown, len(results.problems))
     total = sum(count for _, count in results.problem_totals)
     if total > listed:
@@ -88,7 +93,7 @@ def problems(report: Report, shown: int) -> str:
 
 
 def _kind_counts(totals: tuple[tuple[ProblemKind, int], ...]) -> str:
-    return ", ".join(f"{kind.value}: {count}" for kind, count in totals)
+    return ", ".join(kind.counted(count) for kind, count in totals)
 
 
 def failures(report: Report, shown: int | None, traceback_lines: int, traceback_chars: int) -> str:
@@ -106,7 +111,8 @@ def failures(report: Report, shown: int | None, traceback_lines: int, traceback_
         if failure.message:
             lines.append(inline(failure.message, 500))
         if failure.text and traceback_lines > 0:
-            lines.append(code_block(tail_lines(failure.text, traceback_lines, traceback_chars), "python"))
+            language = "python" if failure.from_pytest else ""
+            lines.append(code_block(tail_lines(failure.text, traceback_lines, traceback_chars), language))
         if failure.output and traceback_lines > 8:
             output = tail_lines(failure.output, traceback_lines // 2, traceback_chars // 2)
             lines.append(f"Captured output:\n{code_block(output)}")
@@ -116,7 +122,7 @@ def failures(report: Report, shown: int | None, traceback_lines: int, traceback_
             )
     not_shown = total - len(kept)
     if not_shown > 0:
-        lines.append(f"… and {not_shown} more failure{'s' if not_shown != 1 else ''} not shown here.")
+        lines.append(f"… and {plural(not_shown, 'more failure')} not shown here.")
     return "\n\n".join(lines)
 
 
@@ -139,9 +145,7 @@ def cost(report: Report, *, breakdown: bool, unpriced_list: bool) -> str:
             lines.append(f"| {service.value} | {usd(amount)} | {usd(per_day[service.value])} |")
     if estimate.unpriced:
         count = len({item.resource for item in estimate.unpriced})
-        lines.append(
-            f"\n**Not priced ({count} resource{'s' if count != 1 else ''})**: the total above is a floor."
-        )
+        lines.append(f"\n**Not priced ({plural(count, 'resource')})**: the total above is a floor.")
         if unpriced_list:
             lines += [f"- {inline(item.resource)} ({inline(item.resource_type)}): {inline(item.reason)}"
                       for item in estimate.unpriced]  # fmt: skip

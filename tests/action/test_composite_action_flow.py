@@ -240,7 +240,7 @@ def test_janitor_through_the_action_removes_an_expired_stack_without_node(new_jo
         if summary["StackStatus"] != "DELETE_COMPLETE"
     }
     assert live == {"billing-pr-7"}, job.log
-    assert "| shop\\-pr\\-7 | #7 | expired | deleted:" in job.summary
+    assert "| shop-pr-7 | #7 | expired | deleted:" in job.summary
 
 
 def test_a_checkout_of_the_runner_in_the_workspace_does_not_pass_for_an_installed_one(new_job):

@@ -134,8 +134,9 @@ def test_a_missing_junit_file_names_its_shard_and_fails_the_report(deployment, t
     completed = report(deployment, tmp_path, results)
     assert completed.returncode == 1, output_of(completed)
     owed = len(json.loads((results / "shard-3.plan.json").read_text())["nodeids"])
+    tests = "test" if owed == 1 else "tests"
     assert (
-        f"::error title=missing shard::shard 3/{SHARDS}: {owed} planned tests did not report"
+        f"::error title=missing shard::shard 3/{SHARDS}: {owed} planned {tests} did not report"
         in completed.stdout
     )
     text = (tmp_path / "report.md").read_text()

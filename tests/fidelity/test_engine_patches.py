@@ -18,12 +18,12 @@ from .engine_pair import client, create_function, deploy_template, engines, invo
 pytestmark = pytest.mark.fidelity
 
 UNDER_TEST = (
-    "function_error_type",
+    "lambda_error_type",
     "python_logging_lambda_format",
     "function_delete_stops_workers",
-    "function_sdk_reaches_buckets",
+    "node_localhost_names",
     "custom_resource_sdk_preinstalled",
-    "bucket_tags_from_template",
+    "bucket_template_tags",
     "stack_tags_on_buckets_and_rules",
     "eventbridge_firehose_target",
     "http_api_endpoint_attribute",
@@ -317,7 +317,5 @@ def test_an_unknown_patch_name_cannot_switch_anything_off():
     from spt_engine import patches
 
     with pytest.raises(ValueError, match="no such patch: typo"):
-        patches.disabled({"SPT_ENGINE_DISABLE_PATCHES": "function_error_type, typo"})
-    assert patches.disabled({"SPT_ENGINE_DISABLE_PATCHES": " function_error_type "}) == {
-        "function_error_type"
-    }
+        patches.disabled({"SPT_ENGINE_DISABLE_PATCHES": "lambda_error_type, typo"})
+    assert patches.disabled({"SPT_ENGINE_DISABLE_PATCHES": " lambda_error_type "}) == {"lambda_error_type"}

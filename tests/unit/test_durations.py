@@ -24,8 +24,22 @@ def test_missing_store_is_empty_and_a_saved_store_reads_back(tmp_path):
     path = tmp_path / "sub" / "durations.json"
     assert load_durations(path) == {}
     save_durations(path, {"tests/test_b.py::test_x": 1.23456, "tests/test_a.py::test_y": 2})
-    assert load_durations(path) == {"tests/test_a.py::test_y": 2.0, "tests/test_b.py::test_x": 1.2346}
-    assert list(json.loads(path.read_text())) == ["tests/test_a.py::test_y", "tests/test_b.py::test_x"]
+    assert load_durations(path) == {"tests/test_b.py::test_x": 1.23456, "tests/test_a.py::test_y": 2.0}
+    # One test per line, in the order given (the merge's: shard by shard, as the tests ran).
+    assert path.read_text().splitlines() == [
+        "{",
+        ' "tests/test_b.py::test_x": 1.23456,',
+        ' "tests/test_a.py::test_y": 2',
+        "}",
+    ]
+
+
+def test_a_store_with_non_finite_or_negative_times_is_still_valid_json(tmp_path):
+    path = tmp_path / "durations.json"
+    save_durations(path, {"t::inf": float("inf"), "t::nan": float("nan"), "t::neg": -1.0, "t::ok": 0.5})
+    assert json.loads(path.read_text()) == {"t::ok": 0.5}
+    save_durations(path, {})
+    assert json.loads(path.read_text()) == {}
 
 
 @pytest.mark.parametrize("content", ["[1, 2]", "{not json", '{"t": "slow"}', '{"t": true}', '{"t": NaN}'])

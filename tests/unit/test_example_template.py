@@ -1,5 +1,6 @@
 """The example app's template (stacks/example), synthesized in-process once per session: the wiring the
-integration tests rely on, Python-only functions, and the stack name from the documented context key."""
+integration tests rely on (API routes, the order saga, events), clean-up on delete, and the stack name
+from the documented context key."""
 
 from __future__ import annotations
 
@@ -198,23 +199,116 @@ def test_publisher_knows_the_bus_topic_and_default_threshold(resources: dict[str
     assert variables["LOW_STOCK_THRESHOLD"] == "5"
 
 
-def test_every_function_is_python_and_nothing_needs_nodejs(
-    synthesized: Synthesized,
+def test_functions_are_python_except_the_nodejs_ship_step_and_log_to_retained_groups(
+    resources: dict[str, dict[str, Any]],
 ) -> None:
-    template_json = synthesized.template_json
-    resources = template_json["Resources"]
-    runtimes = {
-        resource["Properties"]["Runtime"]
-        for resource in resources.values()
+    functions = {
+        logical_id: resource["Properties"]
+        for logical_id, resource in resources.items()
         if resource["Type"] == "AWS::Lambda::Function"
     }
+    own = {logical_id: props for logical_id, props in functions.items() if "LoggingConfig" in props}
+    runtimes = {props["Handler"]: props["Runtime"] for props in own.values()}
+    log_groups = {
+        logical_id: resource["Properties"]
+        for logical_id, resource in resources.items()
+        if resource["Type"] == "AWS::Logs::LogGroup"
+    }
+
+    assert runtimes.pop("index.handler") == "nodejs22.x"
+    assert set(runtimes.values()) == {"python3.11"}
+    for props in own.values():
+        log_group = props["LoggingConfig"]["LogGroup"]["Ref"]
+        assert log_groups[log_group]["RetentionInDays"] == 7
+
+
+def test_the_labels_bucket_empties_itself_when_the_stack_is_deleted(
+    resources: dict[str, dict[str, Any]],
+) -> None:
+    bucket = _only(resources, "AWS::S3::Bucket")
+    (auto_delete,) = [
+        resource for resource in resources.values() if resource["Type"] == "Custom::S3AutoDeleteObjects"
+    ]
+
+    assert resources[bucket]["DeletionPolicy"] == "Delete"
+    assert auto_delete["Properties"]["BucketName"] == {"Ref": bucket}
+
+
+def test_the_api_routes_each_call_a_lambda_proxy_integration(
+    resources: dict[str, dict[str, Any]],
+) -> None:
+    paths = {
+        logical_id: resource["Properties"]["PathPart"]
+        for logical_id, resource in resources.items()
+        if resource["Type"] == "AWS::ApiGateway::Resource"
+    }
+    routes: dict[tuple[str, str], tuple[str, str]] = {}
+    for resource in resources.values():
+        if resource["Type"] != "AWS::ApiGateway::Method":
+            continue
+        method = resource["Properties"]
+        integration = method["Integration"]
+        [target] = [
+            part["Fn::GetAtt"][0] for part in integration["Uri"]["Fn::Join"][1] if "Fn::GetAtt" in part
+        ]
+        routes[(method["HttpMethod"], paths[method["ResourceId"]["Ref"]])] = (integration["Type"], target)
+
+    reservations_api = _function(resources, "reservations_api.handler")
+    orders_api = _function(resources, "orders_api.handler")
+    assert routes == {
+        ("POST", "reservations"): ("AWS_PROXY", reservations_api),
+        ("GET", "{key}"): ("AWS_PROXY", reservations_api),
+        ("GET", "{sku}"): ("AWS_PROXY", reservations_api),
+        ("POST", "orders"): ("AWS_PROXY", orders_api),
+        ("GET", "{order_id}"): ("AWS_PROXY", orders_api),
+    }
+
+
+def test_the_order_saga_compensates_a_failed_charge_or_shipment_in_reverse(
+    resources: dict[str, dict[str, Any]],
+) -> None:
+    (machine,) = [
+        resource for resource in resources.values() if resource["Type"] == "AWS::StepFunctions::StateMachine"
+    ]
+    parts = machine["Properties"]["DefinitionString"]["Fn::Join"][1]
+    definition = json.loads("".join(part if isinstance(part, str) else "TOKEN" for part in parts))
+    states = definition["States"]
+
+    assert definition["StartAt"] == "Reserve"
+    assert states["IsReserved"]["Choices"][0]["Next"] == "Charge"
+    assert [states[name]["Next"] for name in ("Charge", "Ship", "PublishOrderShipped")] == [
+        "Ship",
+        "PublishOrderShipped",
+        "OrderShipped",
+    ]
+    assert states["Charge"]["Catch"] == [
+        {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "ReleaseStock"}
+    ]
+    assert states["Ship"]["Catch"] == [
+        {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Refund"}
+    ]
+    assert (states["Refund"]["Next"], states["ReleaseStock"]["Next"]) == ("ReleaseStock", "OrderCancelled")
+    assert {
+        "ErrorEquals": ["PaymentGatewayTimeout"],
+        "IntervalSeconds": 1,
+        "MaxAttempts": 2,
+        "BackoffRate": 2,
+    } in states["Charge"]["Retry"]
+    assert states["OrderCancelled"] == {
+        "Type": "Fail",
+        "ErrorPath": "$.error.Error",
+        "CausePath": "$.error.Cause",
+    }
+
+
+def test_custom_resources_are_the_seed_and_cdks_own_bucket_emptier(
+    resources: dict[str, dict[str, Any]],
+) -> None:
     custom_types = {
         resource["Type"] for resource in resources.values() if resource["Type"].startswith("Custom::")
     }
 
-    assert runtimes == {"python3.11"}
-    assert custom_types == {"Custom::SeedStock"}  # no LogRetention, S3AutoDeleteObjects, AWS provider
-    assert "nodejs" not in json.dumps(template_json).lower()
+    assert custom_types == {"Custom::SeedStock", "Custom::S3AutoDeleteObjects"}
 
 
 def test_seed_custom_resource_is_served_directly_by_the_python_seed_function(
@@ -241,6 +335,7 @@ def test_physical_names_are_left_to_cloudformation(resources: dict[str, dict[str
         "AWS::S3::Bucket": "BucketName",
         "AWS::IAM::Role": "RoleName",
         "AWS::Logs::LogGroup": "LogGroupName",
+        "AWS::StepFunctions::StateMachine": "StateMachineName",
     }
     named = [
         logical_id
@@ -251,7 +346,13 @@ def test_physical_names_are_left_to_cloudformation(resources: dict[str, dict[str
 
 
 def test_stateful_resources_are_deleted_with_the_stack(resources: dict[str, dict[str, Any]]) -> None:
-    stateful = {"AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::SQS::Queue", "AWS::Logs::LogGroup"}
+    stateful = {
+        "AWS::DynamoDB::Table",
+        "AWS::S3::Bucket",
+        "AWS::SQS::Queue",
+        "AWS::Logs::LogGroup",
+        "AWS::StepFunctions::StateMachine",
+    }
     kept = [
         logical_id
         for logical_id, resource in resources.items()
@@ -268,6 +369,8 @@ def test_outputs_hold_everything_the_integration_tests_read(
 
     assert {field.name for field in fields(tests_api.StackOutputs)} <= output_keys
     assert {
+        "ApiUrl",
+        "OrderSagaArn",
         "InventoryTableName",
         "ReservationsTableName",
         "ReserveFunctionName",
@@ -277,5 +380,5 @@ def test_outputs_hold_everything_the_integration_tests_read(
         "DownstreamQueueUrl",
         "AlertsQueueUrl",
         "LowStockTopicArn",
-        "ReportsBucketName",
+        "LabelsBucketName",
     } <= output_keys

@@ -190,9 +190,11 @@ def test_other_producers_get_classname_and_name_as_identity(tmp_path: Path) -> N
     for name in ("jest_junit.xml", "surefire.xml", "xunit_net.xml"):
         shutil.copy(FIXTURES / name, tmp_path / name)
     merged = merge_results(tmp_path)
-    assert "reservations rejects duplicates" in merged.durations_by_nodeid
-    assert "com.example.shop.ReservationTest::rejectsDuplicate" in merged.durations_by_nodeid
-    assert "Shop.Tests.ReservationTests::RejectsDuplicate" in merged.durations_by_nodeid
+    failed = {failure.nodeid for failure in merged.failures}
+    assert "reservations rejects duplicates" in failed
+    assert "com.example.shop.ReservationTest::rejectsDuplicate" in failed
+    assert "Shop.Tests.ReservationTests::RejectsDuplicate" in failed
+    assert merged.durations_by_nodeid == {}  # the store feeds pytest sharding: pytest node ids only
     jest_failure = next(f for f in merged.failures if f.nodeid == "reservations rejects duplicates")
     assert jest_failure.file == "/home/runner/work/shop/shop/test/reservations.test.ts"
     assert jest_failure.line == 42
@@ -280,7 +282,7 @@ def merge_results_from_file(path: Path) -> MergedResults:
 def test_failure_location_prefers_the_tests_own_frame(
     text: str, nodeid: str, expected: tuple[str | None, int | None]
 ) -> None:
-    assert locate(text, nodeid, None, None) == expected
+    assert locate(text, nodeid, None, None)[:2] == expected
 
 
 def test_shards_downloaded_into_folders_of_their_own_are_found(tmp_path: Path) -> None:
@@ -302,3 +304,111 @@ def test_a_plan_from_another_run_counts_every_unplanned_test_but_names_only_some
     assert merged.problem_count(ProblemKind.UNPLANNED_TEST) == 1_200
     assert merged.problem_count(ProblemKind.MISSING_TEST) == 1
     assert len(merged.problems) == 50
+
+
+CORPUS = Path(__file__).parents[1] / "fixtures" / "results"
+EVERY_FORMAT = [
+    "pytest/xunit2_outcomes.xml",
+    "surefire/TEST-com.example.CartTest.xml",
+    "nunit2/TestResult.xml",
+    "nunit3/TestResult.xml",
+    "xunit/v1_assembly.xml",
+    "xunit/v2_theories.xml",
+    "trx/vstest_mstest.trx",
+]
+
+
+def test_a_folder_mixing_every_supported_format_gives_the_sum_of_their_totals(tmp_path: Path) -> None:
+    for name in EVERY_FORMAT:
+        shutil.copy(CORPUS / name, tmp_path / name.replace("/", "-"))
+    merged = merge_results(tmp_path)
+    each = [merge_files([CORPUS / name]).counts for name in EVERY_FORMAT]
+    assert merged.counts.total == sum(counts.total for counts in each) == 36
+    assert merged.counts.failed == sum(counts.failed for counts in each)
+    assert merged.counts.errors == sum(counts.errors for counts in each)
+    assert merged.counts.skipped == sum(counts.skipped for counts in each)
+    assert {summary.result_format.value for summary in merged.files if summary.result_format} == {
+        "JUnit", "NUnit 2", "NUnit 3", "xUnit.net", "TRX"
+    }  # fmt: skip
+    assert [problem.kind for problem in merged.problems] == []
+
+
+def test_a_folder_with_an_unsupported_file_fails_naming_that_file(tmp_path: Path) -> None:
+    shutil.copy(CORPUS / "nunit3" / "TestResult.xml", tmp_path / "nunit.xml")
+    shutil.copy(CORPUS / "unsupported" / "cobertura_coverage.xml", tmp_path / "coverage.xml")
+    merged = merge_results(tmp_path)
+    assert merged.failed
+    (problem,) = [problem for problem in merged.problems if problem.kind is ProblemKind.UNREADABLE_FILE]
+    assert problem.subject == "coverage.xml"
+    assert "unsupported result format: root element <coverage>" in problem.detail
+    assert merged.counts.total == 6  # the NUnit file still counts
+
+
+def test_nunit_and_trx_files_are_never_zero_tests_passing(tmp_path: Path) -> None:
+    shutil.copy(CORPUS / "nunit3" / "one_time_setup_failed.xml", tmp_path / "nunit.xml")
+    shutil.copy(CORPUS / "trx" / "definitions_first.trx", tmp_path / "run.trx")
+    merged = merge_results(tmp_path)
+    assert merged.counts.total == 4
+    assert merged.counts.errors == 3
+    assert merged.failed
+
+
+def test_tests_sharing_a_title_outside_pytest_are_distinct_and_not_flaky(tmp_path: Path) -> None:
+    shutil.copy(CORPUS / "mocha" / "same_title_distinct_tests.xml", tmp_path / "mocha.xml")
+    shutil.copy(CORPUS / "nameless" / "nameless_testcases.xml", tmp_path / "nameless.xml")
+    merged = merge_results(tmp_path)
+    assert (merged.counts.total, merged.counts.passed, merged.counts.flaky) == (15, 11, 0)
+    assert merged.counts.errors == 4
+    assert all(failure.attempts == 1 for failure in merged.failures)
+    assert merged.problems == ()
+
+
+def test_tests_inherited_by_two_classes_keep_two_identities(tmp_path: Path) -> None:
+    shutil.copy(CORPUS / "pytest" / "inherited_tests.xml", tmp_path / "shard-1.xml")
+    merged = merge_results(tmp_path)
+    assert merged.problems == ()
+    assert "tests/test_dynamo.py::TestDynamoStore::test_delete" in merged.durations_by_nodeid
+    assert "tests/test_s3.py::TestS3Store::test_delete" in merged.durations_by_nodeid
+
+
+def test_a_duplicate_names_where_it_was_first_reported_and_where_again(tmp_path: Path) -> None:
+    write_shard(tmp_path, 1, [case_xml("tests/test_a.py::test_one")])
+    write_shard(tmp_path, 2, [case_xml("tests/test_a.py::test_one")])
+    merged = merge_results(tmp_path)
+    (problem,) = merged.problems
+    assert problem.detail == "first in shard-1.xml, again in shard-2.xml"
+
+
+def test_unusable_times_never_reach_the_durations_store(tmp_path: Path) -> None:
+    from runner.durations import load_durations, save_durations
+
+    shutil.copy(CORPUS / "pytest" / "unusable_times.xml", tmp_path / "shard-1.xml")
+    merged = merge_results(tmp_path)
+    unknown = ["test_inf", "test_nan", "test_negative", "test_none"]
+    assert merged.durations_by_nodeid == {
+        **{f"tests/test_t.py::{name}": None for name in unknown[:3]},
+        "tests/test_t.py::test_thousands": 1234.5,
+        "tests/test_t.py::test_none": None,
+    }
+    store = tmp_path / "durations.json"
+    save_durations(store, {**merged.durations_by_nodeid, "t::inf": float("inf"), "t::nan": float("nan")})
+    assert load_durations(store) == {"tests/test_t.py::test_thousands": 1234.5}  # valid JSON, no Infinity
+
+
+def test_a_bare_failure_or_error_stays_a_failure_in_the_merged_file(tmp_path: Path) -> None:
+    (tmp_path / "shard-1.xml").write_text(
+        '<testsuite name="pytest"><testcase classname="tests.test_a" name="test_f"><failure/></testcase>'
+        '<testcase classname="tests.test_a" name="test_e"><error/></testcase></testsuite>',
+        encoding="utf-8",
+    )
+    merged = merge_results(tmp_path)
+    write_merged_junit(merged.files, tmp_path / "out" / "merged.xml")
+    again = merge_files([tmp_path / "out" / "merged.xml"])
+    assert (again.counts.failed, again.counts.errors, again.counts.passed) == (1, 1, 0)
+
+
+def test_a_test_without_a_usable_time_keeps_its_previous_time_in_the_store() -> None:
+    previous = {"t::a": 4.0, "t::b": 1.0}
+    this_run: dict[str, float | None] = {"t::a": None, "t::b": 2.0, "t::c": None}
+    assert merged_store(previous, this_run, {"t::a", "t::b", "t::c"}) == {"t::a": 4.0, "t::b": 2.0}
+    assert merged_store(previous, this_run, None) == {"t::a": 4.0, "t::b": 2.0, "t::c": None}

@@ -15,7 +15,7 @@ FIXTURES = Path(__file__).parents[1] / "fixtures" / "junit"
 
 
 def read(name: str, scan: FileScan | None = None) -> list[CaseRecord]:
-    return [CaseRecord(*record) for record in iter_cases(FIXTURES / name, scan)]
+    return list(iter_cases(FIXTURES / name, scan))
 
 
 def test_pytest_xunit2_file_gives_each_outcome_with_message_text_and_properties() -> None:
@@ -48,7 +48,7 @@ def test_freshly_generated_pytest_junit_is_read_completely(tmp_path: Path) -> No
          f"--junitxml={junit}", str(tmp_path / "test_gen.py")],
         cwd=tmp_path, capture_output=True, check=False,
     )  # fmt: skip
-    outcomes = {case.name: case.outcome for case in (CaseRecord(*raw) for raw in iter_cases(junit))}
+    outcomes = {case.name: case.outcome for case in iter_cases(junit)}
     assert outcomes == {"test_n[0]": Outcome.PASSED, "test_n[1]": Outcome.FAILED, "test_n[2]": Outcome.PASSED}
 
 
@@ -66,12 +66,12 @@ def test_jest_junit_file_gives_failure_text_and_skips() -> None:
 def test_surefire_file_gives_failure_error_and_flaky_pass() -> None:
     cases = {case.name: case for case in read("surefire.xml")}
     assert cases["rejectsDuplicate"].outcome is Outcome.FAILED
-    assert cases["rejectsDuplicate"].detail.failure_type == "org.opentest4j.AssertionFailedError"
+    assert cases["rejectsDuplicate"].detail.result_type == "org.opentest4j.AssertionFailedError"
     assert cases["rejectsDuplicate"].detail.message == "expected: <1> but was: <2>"
     assert cases["rejectsDuplicate"].detail.output == "reserving sku-1"
     assert cases["timesOut"].outcome is Outcome.ERROR
     assert cases["eventuallyConsistent"].outcome is Outcome.PASSED
-    assert cases["eventuallyConsistent"].detail.flaky_attempts == 1
+    assert cases["eventuallyConsistent"].detail.retries == 1
 
 
 def test_nose_style_xunit_file_gives_error_and_skip() -> None:
@@ -90,7 +90,7 @@ def test_xunit_net_file_gives_message_stack_trace_and_skip_reason() -> None:
     ]
     assert cases[1].detail.message == "Assert.Equal() Failure: Expected 1, Actual 2"
     assert "ReservationTests.cs:line 27" in cases[1].detail.text
-    assert cases[1].detail.failure_type == "Xunit.Sdk.EqualException"
+    assert cases[1].detail.result_type == "Xunit.Sdk.EqualException"
     assert cases[2].detail.message == "needs a stream"
     assert cases[0].detail.properties == (("Category", "Integration"),)
     assert scan.started_at is not None
@@ -104,7 +104,7 @@ def test_back_to_back_records_of_one_test_are_folded_into_attempts() -> None:
     assert by_name["test_eventually_passes"].outcome is Outcome.PASSED
     assert by_name["test_always_fails"].attempts == 2
     assert by_name["test_always_fails"].outcome is Outcome.FAILED
-    assert by_name["test_with_flaky_failure"].detail.flaky_attempts == 1
+    assert by_name["test_with_flaky_failure"].detail.retries == 1
 
 
 @pytest.mark.parametrize(
@@ -134,7 +134,7 @@ def test_huge_failure_text_is_cut_while_reading(tmp_path: Path) -> None:
         f'<failure message="m">{"x" * (MAX_TEXT_CHARS * 5)}</failure></testcase></testsuite>',
         encoding="utf-8",
     )
-    (case,) = [CaseRecord(*raw) for raw in iter_cases(junit)]
+    (case,) = list(iter_cases(junit))
     assert MAX_TEXT_CHARS < len(case.detail.text) < MAX_TEXT_CHARS + 100
     assert case.detail.text.endswith("[... cut]")
 
@@ -147,7 +147,7 @@ def test_testcases_straddling_read_chunks_are_all_read(tmp_path: Path) -> None:
     junit.write_text(
         f'<testsuites><testsuite name="pytest">{body}</testsuite></testsuites>', encoding="utf-8"
     )
-    cases = [CaseRecord(*raw) for raw in iter_cases(junit)]
+    cases = list(iter_cases(junit))
     assert len(cases) == 20_000
     assert {case.name for case in cases} == {f"test_{index}" for index in range(20_000)}
     assert sum(case.seconds for case in cases) == pytest.approx(10_000)

@@ -106,7 +106,7 @@ def test_a_small_report_is_not_cut(tmp_path: Path) -> None:
     assert "```mermaid" in body
     assert "section Deploy" in body
     assert "| Lambda | $0.00006 |" in body
-    assert r"shop\-pr\-7/Queue" in body
+    assert "shop-pr-7/Queue" in body
 
 
 def test_markers_differ_per_stack_prefix() -> None:
@@ -132,7 +132,7 @@ def test_inline_text_cannot_inject_markup(hostile: str, forbidden: str) -> None:
 def test_code_block_cannot_be_closed_by_its_content() -> None:
     text = "before\n```\n# escaped heading\n````\nafter"
     block = code_block(text)
-    fence = block.split("\n", 1)[0].removesuffix("text")
+    fence = block.split("\n", 1)[0]
     assert len(fence) == 5
     inner = block.split("\n")[1:-1]
     assert all(not line.startswith(fence) for line in inner)
@@ -166,8 +166,8 @@ def test_a_failed_tests_output_and_properties_are_shown(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     body = render_markdown(report_for(tmp_path), COMMENT_BUDGET)
-    assert "Captured output:\n```text\nreserved sku-1 @team\n```" in body
-    assert "Properties: correlation\\_id=cid\\-42" in body
+    assert "Captured output:\n```\nreserved sku-1 @team\n```" in body  # no language: it is not known
+    assert "Properties: correlation_id=cid-42" in body  # nothing Markdown would change is escaped
 
 
 def test_terminal_view_shows_status_failures_and_cost(tmp_path: Path) -> None:
@@ -201,6 +201,42 @@ def test_escaped_text_never_carries_markup_mentions_or_line_breaks(text: str) ->
 @given(st.text(alphabet="`~ab\n", max_size=200))
 def test_no_text_can_close_its_code_block_early(text: str) -> None:
     block = code_block(text).split("\n")
-    fence = block[0].removesuffix("text")
+    fence = block[0]
     assert block[-1] == fence
     assert all(not line.startswith(fence) for line in block[1:-1])
+
+
+def test_links_come_from_github_repository_only_never_from_a_git_remote(tmp_path: Path) -> None:
+    from runner.context import RunContext
+    from runner.report.build import ReportInputs, build_report
+
+    write_failures(tmp_path, 1, "boom", "trace")
+    clone = RunContext("work/wt/reports", None, "0123456789abcdef", "local")  # a local remote path
+    inputs = ReportInputs(tmp_path, context=clone, estimate_cost=False)
+    local = render_markdown(build_report(inputs, env={"GITHUB_RUN_ID": "9"}, now=NOW))
+    assert "/commit/" not in local
+    assert "work/wt/reports" not in local
+    assert "[workflow run]" not in local
+    env = {"GITHUB_REPOSITORY": "acme/shop", "GITHUB_SERVER_URL": "https://ghe.example", "GITHUB_RUN_ID": "9"}
+    linked = render_markdown(build_report(inputs, env=env, now=NOW))
+    assert "(https://ghe.example/acme/shop/commit/0123456789abcdef)" in linked
+    assert "[workflow run](https://ghe.example/acme/shop/actions/runs/9)" in linked
+
+
+def test_counts_read_right_in_the_singular_and_the_plural(tmp_path: Path) -> None:
+    write_failures(tmp_path, 1, "boom", "trace")
+    (tmp_path / "broken.xml").write_text("<testsuite><testcase", encoding="utf-8")
+    body = render_markdown(report_for(tmp_path))
+    assert "## ❌ Failed: 1 test on 2 shards\n1 failed, 1 unreadable result file" in body
+    text = render_terminal(report_for(tmp_path))
+    assert text.startswith("FAILED: 1 test (0 passed, 1 failed, 0 errors, 0 skipped, 0 flaky)")
+    assert "  shard 1: 1 test in" in text
+
+
+def test_fences_carry_a_language_only_for_pytest_tracebacks(tmp_path: Path) -> None:
+    corpus = Path(__file__).parents[1] / "fixtures" / "results"
+    for name in ("xunit/v2_theories.xml", "pytest/xunit2_outcomes.xml"):
+        (tmp_path / name.replace("/", "-")).write_bytes((corpus / name).read_bytes())
+    body = render_markdown(report_for(tmp_path))
+    assert body.count("```python\n") == 2  # the pytest failure and error
+    assert "```\n   at Shop.Tests.PriceTests.Rounds(Decimal value" in body

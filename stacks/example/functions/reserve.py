@@ -1,6 +1,7 @@
 """Reserve stock idempotently: one reservation per idempotency key, never more than is available.
 
-Input (direct invoke, or the `detail` of a `ReserveStock` EventBridge event):
+Input (direct invoke, e.g. the order saga's Reserve step, or the `detail` of a `ReserveStock` EventBridge
+event; `POST /reservations` calls `reserve()` in-process):
     {"idempotency_key": str, "sku": str, "quantity": int >= 1, "correlation_id": str (optional)}
 Output: {"status": "RESERVED", "reservation_id", "idempotency_key", "sku", "quantity", "reserved_at"}
     or {"status": "REJECTED", "reason": "INSUFFICIENT_STOCK" | "IDEMPOTENCY_KEY_REUSED", "idempotency_key",
@@ -10,6 +11,8 @@ Output: {"status": "RESERVED", "reservation_id", "idempotency_key", "sku", "quan
 The reservation record and the stock decrement are one DynamoDB transaction, so a record exists exactly
 when stock was taken: there is no "in progress" state to expire (unlike a separate idempotency table).
 A rejected request stores nothing, so the same key may succeed later once stock is replenished.
+Two attempts racing on one key may cancel each other (TransactionConflict): `ReservationConflict` says so,
+and a retry with the same key is safe by construction.
 """
 
 from __future__ import annotations
@@ -38,6 +41,10 @@ log = StructuredLogger("reserve")
 class Status(StrEnum):
     RESERVED = "RESERVED"
     REJECTED = "REJECTED"
+
+
+class ReservationConflict(Exception):
+    """A concurrent write to the same reservation or sku cancelled this one: retry with the same key."""
 
 
 class RejectReason(StrEnum):
@@ -98,6 +105,8 @@ def reserve(request: ReserveRequest) -> dict[str, Any]:
         "sku": {"S": request.sku},
         "quantity": {"N": str(request.quantity)},
         "reserved_at": {"S": response["reserved_at"]},
+        # RESERVED until the order saga's compensation gives the stock back (RELEASED).
+        "status": {"S": Status.RESERVED.value},
         # The exact first response, replayed verbatim to every retry with this key.
         "response": {"S": json.dumps(response, sort_keys=True)},
     }
@@ -138,7 +147,10 @@ def reserve(request: ReserveRequest) -> dict[str, Any]:
             return _replay(request)
         if reasons[1:2] == ["ConditionalCheckFailed"]:
             return _rejected(request, RejectReason.INSUFFICIENT_STOCK)
-        # TransactionConflict and throttling: the caller's retry (same key) is safe by construction.
+        if "TransactionConflict" in reasons:
+            raise ReservationConflict(
+                f"reservation {request.idempotency_key} conflicted: {reasons}"
+            ) from error
         raise
     return response
 

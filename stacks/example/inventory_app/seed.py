@@ -1,5 +1,5 @@
-"""Initial stock through a Python custom resource: a plain CustomResource whose service token is a
-Python Lambda (no `custom_resources.Provider`: its framework functions are Node.js)."""
+"""Initial stock through a custom resource: a CustomResource whose service token is a Python Lambda that
+answers CloudFormation itself (one function; no provider framework needed for a single idempotent write)."""
 
 from __future__ import annotations
 

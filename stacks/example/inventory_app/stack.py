@@ -1,11 +1,14 @@
-"""The inventory reservations stack: tables, functions and the event wiring between them.
+"""The inventory reservations stack: a REST API front door, the order saga, tables, and the event
+wiring between them.
 
-ReserveStock event (custom bus) ─► Reserve ─┬─► Reservations table ─stream─┐
-direct invoke ────────────────────────────┘ └─► Inventory table ─stream──┤
-UpdateStock (direct invoke) ─────────────────► Inventory table           ▼
-                                                                      Publisher
-StockReserved (custom bus) ─► Downstream queue  ◄──────────────────────┤
-LowStock topic ─► Alerts queue  ◄──────────────────────────────────────┘
+API ─POST /reservations─► Reserve (in-process) ─┬─► Reservations table ─stream─┐
+    ─POST /orders──► OrderSaga (Step Functions) │   Inventory table ───stream─┤
+      Reserve ► Charge ► Ship ► OrderShipped ───┼──► custom bus               ▼
+      (compensation: Refund, ReleaseStock)      │                         Publisher
+ReserveStock event (custom bus) ─► Reserve ─────┘                             │
+StockReserved (custom bus, rule) ─► Downstream queue ◄────────────────────────┤
+LowStock topic (subscription) ─► Alerts queue ◄───────────────────────────────┘
+Ship ─► Labels bucket (shipping labels)
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from inventory_app.functions import python_function
+from inventory_app.api import InventoryApi
+from inventory_app.functions import node_function, python_function
+from inventory_app.saga import OrderSaga
 from inventory_app.seed import SeedStock
 
 EVENT_SOURCE = "inventory.reservations"
@@ -51,11 +56,12 @@ class InventoryStack(cdk.Stack):
         downstream = sqs.Queue(self, "Downstream", retention_period=cdk.Duration.days(1))
         alerts = sqs.Queue(self, "Alerts", retention_period=cdk.Duration.days(1))
         low_stock = sns.Topic(self, "LowStock")
-        reports = s3.Bucket(
+        labels = s3.Bucket(
             self,
-            "Reports",
-            # No auto_delete_objects: its provider is Node.js. The runner empties buckets on destroy.
+            "Labels",
+            # Per-PR stacks are short-lived: the bucket and the labels in it go with the stack.
             removal_policy=cdk.RemovalPolicy.DESTROY,
+            auto_delete_objects=True,
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             encryption=s3.BucketEncryption.S3_MANAGED,
             enforce_ssl=True,
@@ -66,8 +72,13 @@ class InventoryStack(cdk.Stack):
             "RESERVATIONS_TABLE_NAME": reservations.table_name,
         }
         reserve = python_function(self, "Reserve", handler="reserve.handler", environment=tables_env)
-        inventory.grant_read_write_data(reserve)
-        reservations.grant_read_write_data(reserve)
+        release = python_function(self, "ReleaseStock", handler="release.handler", environment=tables_env)
+        reservations_api = python_function(
+            self, "ReservationsApi", handler="reservations_api.handler", environment=tables_env
+        )
+        for function in (reserve, release, reservations_api):
+            inventory.grant_read_write_data(function)
+            reservations.grant_read_write_data(function)
 
         update_stock = python_function(
             self, "UpdateStock", handler="update_stock.handler", environment=tables_env
@@ -90,6 +101,32 @@ class InventoryStack(cdk.Stack):
         for table in (reservations, inventory):
             publisher.add_event_source(_stream_source(table))
 
+        charge = python_function(self, "Charge", handler="payment.charge")
+        refund = python_function(self, "Refund", handler="payment.refund")
+        ship = node_function(
+            self, "Ship", handler="index.handler", environment={"LABELS_BUCKET_NAME": labels.bucket_name}
+        )
+        labels.grant_put(ship)
+        saga = OrderSaga(
+            self,
+            "OrderSaga",
+            reserve=reserve,
+            charge=charge,
+            ship=ship,
+            refund=refund,
+            release=release,
+            bus=bus,
+        )
+        orders_api = python_function(
+            self,
+            "OrdersApi",
+            handler="orders_api.handler",
+            environment={"ORDER_SAGA_ARN": saga.state_machine.state_machine_arn},
+        )
+        saga.state_machine.grant_start_execution(orders_api)
+        saga.state_machine.grant_read(orders_api)
+        api = InventoryApi(self, "Api", reservations_handler=reservations_api, orders_handler=orders_api)
+
         events.Rule(
             self,
             "StockReservedToDownstream",
@@ -109,6 +146,8 @@ class InventoryStack(cdk.Stack):
         seed = SeedStock(self, "SeedStock", table=inventory)
 
         outputs = {
+            "ApiUrl": api.url,
+            "OrderSagaArn": saga.state_machine.state_machine_arn,
             "InventoryTableName": inventory.table_name,
             "ReservationsTableName": reservations.table_name,
             "ReserveFunctionName": reserve.function_name,
@@ -119,7 +158,7 @@ class InventoryStack(cdk.Stack):
             "DownstreamQueueUrl": downstream.queue_url,
             "AlertsQueueUrl": alerts.queue_url,
             "LowStockTopicArn": low_stock.topic_arn,
-            "ReportsBucketName": reports.bucket_name,
+            "LabelsBucketName": labels.bucket_name,
             "LowStockThreshold": str(low_stock_threshold),
             "InitialStock": SeedStock.initial_stock_json(),
         }

@@ -7,6 +7,7 @@ The project's pytest plugin supplies `stack` (outputs, clients), `capture_events
 from __future__ import annotations
 
 import pytest
+from api_client import InventoryHttpApi
 from inventory_api import InventoryApi
 from shared_queue import SharedQueue
 
@@ -16,6 +17,12 @@ from runner.testing import StackContext
 @pytest.fixture(scope="session")
 def inventory(stack: StackContext) -> InventoryApi:
     return InventoryApi(stack)
+
+
+@pytest.fixture(scope="session")
+def api(inventory: InventoryApi) -> InventoryHttpApi:
+    """The REST API at the stack's `ApiUrl` output."""
+    return InventoryHttpApi(inventory.outputs.ApiUrl)
 
 
 @pytest.fixture(scope="session")

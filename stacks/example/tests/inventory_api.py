@@ -1,5 +1,5 @@
-"""The deployed inventory stack as the tests use it: its outputs, and its functions and tables behind one
-class, so each test reads as the story it checks."""
+"""The deployed inventory stack as the tests use it, besides its HTTP API (api_client.py): its outputs,
+its functions, tables and order saga behind one class, so each test reads as the story it checks."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from runner.testing import StackContext
 class StackOutputs:
     """The stack's CfnOutputs the tests need, by their output keys (see stacks/example/README.md)."""
 
+    ApiUrl: str
+    OrderSagaArn: str
     InventoryTableName: str
     ReservationsTableName: str
     ReserveFunctionName: str
@@ -22,7 +24,7 @@ class StackOutputs:
     EventBusName: str
     DownstreamQueueUrl: str
     AlertsQueueUrl: str
-    ReportsBucketName: str
+    LabelsBucketName: str
     LowStockThreshold: str
     InitialStock: str
 
@@ -47,14 +49,17 @@ class FunctionFailed(AssertionError):
 
 
 class InventoryApi:
-    """Reserve and UpdateStock invoked directly, ReserveStock commands put on the bus, and consistent
-    reads of the tables. Thread-safe (boto3 clients are), so tests may call it from several threads."""
+    """Reserve and UpdateStock invoked directly, ReserveStock commands put on the bus, consistent reads of
+    the tables, the saga's executions and the stored shipping labels. Thread-safe (boto3 clients are), so
+    tests may call it from several threads."""
 
     def __init__(self, stack: StackContext) -> None:
         self.outputs = StackOutputs.from_mapping(stack.outputs)
         self._lambda = stack.client("lambda")
         self._dynamodb = stack.client("dynamodb")
         self._events = stack.client("events")
+        self._stepfunctions = stack.client("stepfunctions")
+        self._s3 = stack.client("s3")
 
     def reserve(self, order: Mapping[str, Any]) -> dict[str, Any]:
         return self._invoke(self.outputs.ReserveFunctionName, order)
@@ -100,6 +105,33 @@ class InventoryApi:
         if item is None:
             return None
         return {name: next(iter(value.values())) for name, value in item.items()}
+
+    def saga_executions(self, order_id: str) -> list[str]:
+        """The ARNs of the order saga's executions for `order_id` (one, when ordering is idempotent)."""
+        paginator = self._stepfunctions.get_paginator("list_executions")
+        return [
+            execution["executionArn"]
+            for page in paginator.paginate(stateMachineArn=self.outputs.OrderSagaArn)
+            for execution in page["executions"]
+            if execution["name"] == order_id
+        ]
+
+    def saga_steps(self, order_id: str) -> list[str]:
+        """The states the order's execution entered, in order (a retried state appears once)."""
+        [execution_arn] = self.saga_executions(order_id)
+        paginator = self._stepfunctions.get_paginator("get_execution_history")
+        return [
+            event["stateEnteredEventDetails"]["name"]
+            for page in paginator.paginate(executionArn=execution_arn)
+            for event in page["events"]
+            if "stateEnteredEventDetails" in event
+        ]
+
+    def label(self, key: str) -> dict[str, Any]:
+        """A shipping label the Ship step stored in the Labels bucket."""
+        body = self._s3.get_object(Bucket=self.outputs.LabelsBucketName, Key=key)["Body"].read()
+        label: dict[str, Any] = json.loads(body)
+        return label
 
     def _get(self, table_name: str, key: Mapping[str, Any]) -> dict[str, Any] | None:
         item: dict[str, Any] | None = self._dynamodb.get_item(

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from api_client import InventoryHttpApi
 from inventory_api import InventoryApi
 from shared_queue import SharedQueue
 
@@ -10,11 +11,11 @@ from runner.testing import contains, eventually
 
 
 def test_a_reservation_reaches_the_downstream_queue_as_stock_reserved(
-    inventory: InventoryApi, downstream: SharedQueue, isolation_key: str
+    api: InventoryHttpApi, inventory: InventoryApi, downstream: SharedQueue, isolation_key: str
 ) -> None:
     sku = inventory.stocked_sku(isolation_key, available=30)
-    reservation = inventory.reserve({"idempotency_key": isolation_key, "sku": sku, "quantity": 2})
-    assert reservation["status"] == "RESERVED", reservation
+    reserved = api.reserve(isolation_key, {"sku": sku, "quantity": 2})
+    assert reserved.status == 201, reserved
 
     event = eventually(
         lambda: downstream.take(lambda event: event["detail"].get("idempotency_key") == isolation_key),
@@ -26,19 +27,19 @@ def test_a_reservation_reaches_the_downstream_queue_as_stock_reserved(
         {
             "source": "inventory.reservations",
             "detail-type": "StockReserved",
-            "detail": {"reservation_id": reservation["reservation_id"], "sku": sku, "quantity": 2},
+            "detail": {"reservation_id": reserved.body["reservation_id"], "sku": sku, "quantity": 2},
         },
     )
 
 
 def test_stock_falling_below_the_threshold_alerts_through_sns_to_the_alerts_queue(
-    inventory: InventoryApi, alerts: SharedQueue, isolation_key: str
+    api: InventoryHttpApi, inventory: InventoryApi, alerts: SharedQueue, isolation_key: str
 ) -> None:
     threshold = inventory.outputs.low_stock_threshold
     sku = inventory.stocked_sku(isolation_key, available=threshold + 1)
 
-    reservation = inventory.reserve({"idempotency_key": isolation_key, "sku": sku, "quantity": 2})
-    assert reservation["status"] == "RESERVED", reservation
+    reserved = api.reserve(isolation_key, {"sku": sku, "quantity": 2})
+    assert reserved.status == 201, reserved
 
     alert = eventually(
         lambda: alerts.take(lambda alert: alert.get("sku") == sku),

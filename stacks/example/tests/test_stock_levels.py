@@ -5,18 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from api_client import InventoryHttpApi
 from inventory_api import InventoryApi
 
 from runner.testing import assert_latest_wins
 
 
-def test_initial_stock_was_seeded_by_the_custom_resource(inventory: InventoryApi) -> None:
+def test_initial_stock_was_seeded_by_the_custom_resource(
+    api: InventoryHttpApi, inventory: InventoryApi
+) -> None:
     initial_stock = inventory.outputs.initial_stock
 
-    seeded = {sku: inventory.stock(sku) for sku in initial_stock}
+    seeded = {sku: api.stock(sku).body for sku in initial_stock}
 
     # No test reserves seeded skus, so the levels are exactly what the custom resource wrote.
-    assert seeded == {sku: {"available": units, "sequence": 0} for sku, units in initial_stock.items()}
+    assert seeded == {
+        sku: {"sku": sku, "available": units, "sequence": 0} for sku, units in initial_stock.items()
+    }
 
 
 def test_stale_and_repeated_stock_updates_never_replace_the_newest_level(

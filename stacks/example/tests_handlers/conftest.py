@@ -1,5 +1,6 @@
-"""Run the app's handlers in this process against the embedded moto endpoint, with real tables, bus,
-topic and queues created by boto3 (no CDK, no deploy): fast checks of the handler logic itself."""
+"""Run the app's handlers in this process against the embedded local endpoint, with real tables, bus,
+topic, queues and a state machine created by boto3 (no CDK, no deploy): fast checks of the handler logic
+itself."""
 
 from __future__ import annotations
 
@@ -60,7 +61,25 @@ def resources(endpoint: LocalEndpoint) -> LocalResources:
     sns = boto3.client("sns")
     topic_arn = sns.create_topic(Name="LowStock")["TopicArn"]
     sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=_queue_arn(sqs, alerts_url))
-    return LocalResources("Inventory", "Reservations", "Bus", downstream_url, alerts_url, topic_arn)
+    # Stands in for the order saga: a one-state workflow that ends with the order's shipment.
+    saga_arn = boto3.client("stepfunctions").create_state_machine(
+        name="OrderSaga",
+        roleArn="arn:aws:iam::123456789012:role/OrderSaga",
+        definition=json.dumps(
+            {
+                "StartAt": "Ship",
+                "States": {
+                    "Ship": {
+                        "Type": "Pass",
+                        "Result": {"tracking_number": "SP1"},
+                        "ResultPath": "$.shipment",
+                        "End": True,
+                    }
+                },
+            }
+        ),
+    )["stateMachineArn"]
+    return LocalResources("Inventory", "Reservations", "Bus", downstream_url, alerts_url, topic_arn, saga_arn)
 
 
 @pytest.fixture(scope="session")
@@ -72,11 +91,21 @@ def handlers(resources: LocalResources) -> Iterator[Handlers]:
         patch.setenv("EVENT_BUS_NAME", resources.bus_name)
         patch.setenv("LOW_STOCK_TOPIC_ARN", resources.topic_arn)
         patch.setenv("LOW_STOCK_THRESHOLD", str(LOW_STOCK_THRESHOLD))
+        patch.setenv("ORDER_SAGA_ARN", resources.order_saga_arn)
         patch.syspath_prepend(str(FUNCTIONS_DIR))
-        names = ("reserve", "update_stock", "publisher", "seed_stock")
+        names = (
+            "reserve",
+            "update_stock",
+            "publisher",
+            "seed_stock",
+            "release",
+            "payment",
+            "reservations_api",
+            "orders_api",
+        )
         modules = [importlib.import_module(name) for name in names]
         yield Handlers(*modules)
-        for name in (*names, "command_input", "structured_log"):
+        for name in (*names, "command_input", "structured_log", "api_gateway"):
             sys.modules.pop(name, None)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from types import ModuleType
 
 FUNCTIONS_DIR = Path(__file__).resolve().parent.parent / "functions"
+SHIPPING_DIR = Path(__file__).resolve().parent.parent / "shipping"
 LOW_STOCK_THRESHOLD = 5
 
 
@@ -18,6 +19,7 @@ class LocalResources:
     downstream_queue_url: str
     alerts_queue_url: str
     topic_arn: str
+    order_saga_arn: str
 
 
 @dataclass(frozen=True)
@@ -26,3 +28,7 @@ class Handlers:
     update_stock: ModuleType
     publisher: ModuleType
     seed_stock: ModuleType
+    release: ModuleType
+    payment: ModuleType
+    reservations_api: ModuleType
+    orders_api: ModuleType

@@ -1,4 +1,4 @@
-"""The Publisher handler fed with the real stream records moto kept for each table."""
+"""The Publisher handler fed with the real stream records the local engine kept for each table."""
 
 from __future__ import annotations
 

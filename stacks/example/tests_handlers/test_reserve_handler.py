@@ -1,4 +1,4 @@
-"""The Reserve handler against real (moto) DynamoDB transactions."""
+"""The Reserve handler against real DynamoDB transactions on the local engine."""
 
 from __future__ import annotations
 

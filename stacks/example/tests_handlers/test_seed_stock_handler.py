@@ -61,7 +61,7 @@ def test_create_seeds_the_stock_and_answers_success(
     handlers: Handlers, resources: LocalResources, response_url: str
 ) -> None:
     skus = [f"SKU-{uuid.uuid4().hex[:8]}" for _ in range(2)]
-    # CloudFormation sends numbers as strings; moto sends them as numbers: both must work.
+    # CloudFormation sends numbers as strings; a direct test invoke may send numbers: both must work.
     stock: list[dict[str, Any]] = [{"sku": skus[0], "available": "12"}, {"sku": skus[1], "available": 7}]
 
     handlers.seed_stock.handler(_event("Create", response_url, resources.inventory_table, stock), None)

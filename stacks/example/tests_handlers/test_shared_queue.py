@@ -1,4 +1,4 @@
-"""The integration tests' SharedQueue on a real (moto) queue that several waiting tests read."""
+"""The integration tests' SharedQueue on a real queue (local engine) that several waiting tests read."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The UpdateStock handler: sequence-conditioned writes against real (moto) DynamoDB."""
+"""The UpdateStock handler: sequence-conditioned writes against DynamoDB on the local engine."""
 
 from __future__ import annotations
 

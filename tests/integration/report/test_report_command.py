@@ -63,6 +63,14 @@ def write_results(directory: Path, failing: set[str], shards: list[int]) -> None
         )
 
 
+def write_test_files(root: Path) -> None:
+    """The planned tests' files: an annotation names a file only where one exists."""
+    for nodeid in (nodeid for shard in PLAN for nodeid in shard):
+        path = root / nodeid.split("::")[0]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("def test():\n    pass\n", encoding="utf-8")
+
+
 def run_report(
     workdir: Path, github: FakeGitHub, *args: str, record: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
@@ -111,6 +119,7 @@ def test_failing_run_reports_everywhere_with_cost_and_comment(
     )  # fmt: skip
     record.write(tmp_path / "deployment.json")
     write_results(tmp_path / "results", failing={"tests/test_a.py::TestStock::test_low[1]"}, shards=[1, 2])
+    write_test_files(tmp_path)
     completed = run_report(tmp_path, github, record=tmp_path / "deployment.json")
 
     assert completed.returncode == 1, completed.stderr
@@ -149,7 +158,7 @@ def test_a_missing_shard_fails_even_when_every_reported_test_passed(
     write_results(tmp_path / "results", failing=set(), shards=[1])
     completed = run_report(tmp_path, github, "--no-comment", "--no-cost")
     assert completed.returncode == 1
-    assert "::error title=missing shard::shard 2/2: 1 planned tests did not report" in completed.stdout
+    assert "::error title=missing shard::shard 2/2: 1 planned test did not report" in completed.stdout
     assert github.requests == []
     assert outputs(tmp_path)["passed"] == "false"
 
@@ -208,6 +217,18 @@ def test_failure_paths_are_anchored_at_the_app_directory_for_annotations(
     tmp_path: Path, github: FakeGitHub
 ) -> None:
     write_results(tmp_path / "results", failing={"tests/test_b.py::test_alert"}, shards=[1, 2])
+    write_test_files(tmp_path / "stacks" / "shop")
     completed = run_report(tmp_path, github, "--no-comment", "--no-cost", "--app-dir", "stacks/shop")
     assert completed.returncode == 1
     assert "::error file=stacks/shop/tests/test_b.py,line=7," in completed.stdout
+
+
+def test_a_failure_whose_file_is_not_in_the_workspace_is_annotated_without_a_file(
+    tmp_path: Path, github: FakeGitHub
+) -> None:
+    write_results(tmp_path / "results", failing={"tests/test_b.py::test_alert"}, shards=[1, 2])
+    completed = run_report(tmp_path, github, "--no-comment", "--no-cost")
+    assert completed.returncode == 1
+    assert "::error title=failed%3A tests/test_b.py%3A%3Atest_alert::assert 2 == 1" in completed.stdout, (
+        completed.stdout
+    )

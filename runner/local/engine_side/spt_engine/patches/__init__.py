@@ -16,12 +16,13 @@ DISABLE_VARIABLE = "SPT_ENGINE_DISABLE_PATCHES"
 # Module name -> its `apply()`; applied in this order before MiniStack serves a request.
 PATCHES: tuple[str, ...] = (
     "delivery_latency",
-    "function_error_type",
+    "lambda_error_type",
+    "bucket_template_tags",
+    "node_localhost_names",
+    "custom_resource_fails_fast",
     "python_logging_lambda_format",
     "function_delete_stops_workers",
-    "function_sdk_reaches_buckets",
     "custom_resource_sdk_preinstalled",
-    "bucket_tags_from_template",
     "stack_tags_on_buckets_and_rules",
     "eventbridge_firehose_target",
     "http_api_endpoint_attribute",

@@ -6,7 +6,7 @@ janitor find what a PR owns by those tags.
 MiniStack: its table of taggable types (`_STACK_TAG_PROPERTY`) lacks AWS::S3::Bucket and
 AWS::Events::Rule, so those get only their template's own tags.
 Wraps: adds both types to that table (their tags are the `Tags` list, as in the template schema);
-`bucket_tags_from_template` then stores a bucket's merged tags.
+`bucket_template_tags` then stores a bucket's merged tags.
 """
 
 from __future__ import annotations
