@@ -251,6 +251,35 @@ def test_stack_tags_reach_its_buckets_and_rules(engine_pair, patched):
         assert "serverless-pr-test:pr" not in rule_tags
 
 
+def bucket_tags(engine: LocalEndpoint, bucket: str) -> dict[str, str]:
+    s3 = client(engine, "s3")
+    try:
+        return {tag["Key"]: tag["Value"] for tag in s3.get_bucket_tagging(Bucket=bucket)["TagSet"]}
+    except s3.exceptions.ClientError:
+        return {}
+
+
+@WITH_AND_WITHOUT
+def test_a_stack_update_with_new_stack_tags_retags_its_bucket(engine_pair, patched):
+    """What every redeploy does: the runner's run-id, commit and expires-at tags change."""
+    engine = engine_pair[patched]
+    run_tag = "serverless-pr-test:run-id"
+    stack = deploy_template(engine, BUCKET_AND_RULE_TEMPLATE, Tags=[{"Key": run_tag, "Value": "run-1"}])
+    cloudformation = client(engine, "cloudformation")
+    cloudformation.update_stack(
+        StackName=stack["StackName"],
+        TemplateBody=json.dumps(BUCKET_AND_RULE_TEMPLATE),
+        Tags=[{"Key": run_tag, "Value": "run-2"}],
+    )
+    cloudformation.get_waiter("stack_update_complete").wait(
+        StackName=stack["StackName"], WaiterConfig={"Delay": 1, "MaxAttempts": 60}
+    )
+    if patched:
+        assert bucket_tags(engine, stack["Bucket"])[run_tag] == "run-2"
+    else:
+        assert bucket_tags(engine, stack["Bucket"]).get(run_tag) != "run-2"
+
+
 @WITH_AND_WITHOUT
 def test_an_eventbridge_rule_delivers_to_a_firehose_stream(engine_pair, patched):
     engine = engine_pair[patched]
