@@ -2,7 +2,7 @@
 
     python benchmarks/all.py [--junit-cases 1000000] [--junit-rounds 1] [--skip-flow]
 
-- sharding.py, polling.py, junit.py, lambda_host.py: their last JSON line, as they print it;
+- sharding.py, polling.py, junit.py, local_engine.py: their last JSON line, as they print it;
 - CLI start-up: `serverless-pr-test --help` against `python -c pass` (median of several runs);
 - the local full flow: `serverless-pr-test run --local stacks/example`, phases timed from the moment
   each of the runner's progress lines arrives (synth, bootstrap, deploy, tests, report, destroy);
@@ -168,7 +168,7 @@ def main() -> None:
     result["junit"], seconds["junit"] = run_script(
         "junit.py", "--cases", str(args.junit_cases), "--rounds", str(args.junit_rounds)
     )
-    result["lambda_host"], seconds["lambda_host"] = run_script("lambda_host.py")
+    result["local_engine"], seconds["local_engine"] = run_script("local_engine.py")
     result["cli_startup"] = cli_startup(args.startup_runs)
     flows: dict[str, FlowRun] = {}
     if not args.skip_flow:
@@ -285,8 +285,14 @@ def table_rows(result: dict[str, Any]) -> list[tuple[str, str]]:
             f"(x{junit['speedup']} faster, memory ratio {junit['memory_ratio']})",
         )
     )
-    host = result["lambda_host"]
-    rows.append(("lambda host invoke", f"warm {host['warm_ms']} ms, cold {host['cold_ms']} ms"))
+    engine = result["local_engine"]
+    rows.append(
+        (
+            "local engine invoke",
+            f"python warm {engine['python_warm_p50_ms']} ms, cold x{engine['python_cold_over_warm']}; "
+            f"workers left {engine['workers_after_stop']}",
+        )
+    )
     startup = result["cli_startup"]
     rows.append(
         (

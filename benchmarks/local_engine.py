@@ -76,6 +76,18 @@ def _rss_mib(pids: list[int]) -> float:
     return total_kib / 1024
 
 
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if text in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
 def _percentile(samples: list[float], fraction: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -131,7 +143,7 @@ def _api_ms(endpoint: LocalEndpoint, function_name: str, calls: int) -> list[flo
     samples = []
     for _ in range(calls):
         started = time.perf_counter()
-        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - loopback
+        with urllib.request.urlopen(url, timeout=30) as response:
             assert response.read() == b"ok"
         samples.append((time.perf_counter() - started) * 1000)
     apigw.delete_rest_api(restApiId=api)
@@ -177,6 +189,17 @@ def main() -> None:
     started = time.perf_counter()
     endpoint = LocalEndpoint.start()
     start_ms = (time.perf_counter() - started) * 1000
+    try:
+        results = _measure(endpoint, start_ms, args.calls)
+    finally:
+        endpoint.stop()
+    width = max(len(key) for key in results)
+    for key, value in results.items():
+        print(f"{key:<{width}}  {value}")
+    print(json.dumps(results, sort_keys=True))
+
+
+def _measure(endpoint: LocalEndpoint, start_ms: float, calls: int) -> dict[str, Any]:
     assert endpoint.pid is not None
     idle_mib = _rss_mib([endpoint.pid])
     iam = _client(endpoint, "iam")
@@ -190,16 +213,16 @@ def main() -> None:
     for label, name in (("python", python), ("node", node)):
         cold = _cold_ms(endpoint, name, rounds=5)
         _invoke_ms(endpoint, name)
-        warm = [_invoke_ms(endpoint, name) for _ in range(args.calls)]
+        warm = [_invoke_ms(endpoint, name) for _ in range(calls)]
         results[f"{label}_warm_p50_ms"] = round(statistics.median(warm), 1)
         results[f"{label}_warm_p99_ms"] = round(_percentile(warm, 0.99), 1)
         results[f"{label}_cold_p50_ms"] = round(statistics.median(cold), 1)
         results[f"{label}_cold_over_warm"] = round(statistics.median(cold) / statistics.median(warm), 1)
-    api = _api_ms(endpoint, python, args.calls)
+    api = _api_ms(endpoint, python, calls)
     results["api_request_p50_ms"] = round(statistics.median(api), 1)
     results["api_over_direct_invoke"] = round(statistics.median(api) / results["python_warm_p50_ms"], 2)
     arn = _client(endpoint, "lambda").get_function(FunctionName=python)["Configuration"]["FunctionArn"]
-    workflow = _workflow_ms(endpoint, arn, runs=max(5, args.calls // 4))
+    workflow = _workflow_ms(endpoint, arn, runs=max(5, calls // 4))
     results["workflow_3_states_p50_ms"] = round(statistics.median(workflow), 1)
     workers = [pid for pid in process_group_members(endpoint.pid) if pid != endpoint.pid]
     results["workers_with_functions"] = len(workers)
@@ -209,14 +232,12 @@ def main() -> None:
     results["workers_after_delete"] = len(
         [p for p in process_group_members(endpoint.pid) if p != endpoint.pid]
     )
-    group = endpoint.pid
     endpoint.stop()
-    results["processes_after_stop"] = len(process_group_members(group))
+    # Any process still running code unpacked under this engine's scratch directory is a leak,
+    # whatever process group it moved to.
+    results["workers_after_stop"] = len(_processes_mentioning(f"spt-engine-{endpoint.port}-"))
 
-    width = max(len(key) for key in results)
-    for key, value in results.items():
-        print(f"{key:<{width}}  {value}")
-    print(json.dumps(results, sort_keys=True))
+    return results
 
 
 if __name__ == "__main__":

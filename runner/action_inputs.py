@@ -16,6 +16,7 @@ from enum import Enum
 from pathlib import Path
 
 from runner.errors import ConfigError
+from runner.parameters import ParameterInputs, from_lines
 
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off", ""}
@@ -55,6 +56,7 @@ class ActionInputs:
     local: bool
     comment: bool
     ttl_hours: str
+    parameters: tuple[str, ...]  # one KEY=VALUE or STACK:KEY=VALUE per line of the input
     keep_stack: bool
     dry_run: bool
     event_pr: str = ""  # the PR of the triggering event, for `destroy` without a record
@@ -105,6 +107,11 @@ class ActionInputs:
                 raise ValueError(ttl)
         except ValueError:
             problems.append(f"input `ttl-hours` must be a positive number of hours, got {ttl!r}")
+        parameter_lines = from_lines(env.get(env_name("parameters"), ""), "parameters")
+        try:
+            ParameterInputs.parse(parameter_lines)
+        except ConfigError as error:
+            problems.append(str(error))
         inputs = cls(
             command=command,
             app_directory=cwd / (text("app-directory", ".") or "."),
@@ -122,6 +129,7 @@ class ActionInputs:
             local=flag("local", False),
             comment=flag("comment", True),
             ttl_hours=ttl,
+            parameters=tuple(line for _, line in parameter_lines),
             keep_stack=flag("keep-stack", False),
             dry_run=flag("dry-run", False),
             event_pr=_event_pr(env, cwd) if command is ActionCommand.DESTROY else "",
@@ -147,6 +155,9 @@ class ActionInputs:
         args += ["--endpoint-url", self.endpoint_url] if self.endpoint_url else []
         return args + (["--region", self.aws_region] if self.aws_region else [])
 
+    def _parameters(self) -> list[str]:
+        return [f"--parameters={line}" for line in self.parameters]
+
     def _pytest(self) -> list[str]:
         return ["--", *self.pytest_args] if self.pytest_args else []
 
@@ -156,7 +167,16 @@ class ActionInputs:
         work = ["--work-dir", str(self.work_directory)]
         durations = ["--durations", str(self.durations_file)] if self.durations else []
         if self.command is ActionCommand.DEPLOY:
-            return ["deploy", app, *self._naming(), *self._target(), *work, "--ttl-hours", self.ttl_hours]
+            return [
+                "deploy",
+                app,
+                *self._naming(),
+                *self._target(),
+                *work,
+                "--ttl-hours",
+                self.ttl_hours,
+                *self._parameters(),
+            ]
         if self.command is ActionCommand.TEST:
             return [
                 "test",
@@ -215,6 +235,7 @@ class ActionInputs:
             str(self.total_shards),
             "--ttl-hours",
             self.ttl_hours,
+            *self._parameters(),
             *self._pytest(),
         ]
 

@@ -11,6 +11,8 @@ from runner.errors import SynthError
 
 STACK_ARTIFACT = "aws:cloudformation:stack"
 NESTED_ASSEMBLY = "cdk:cloud-assembly"
+ASSET_MANIFEST = "cdk:asset-manifest"
+MANIFEST_FILE = "manifest.json"
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,19 @@ class StackArtifact:
     artifact_id: str
     stack_name: str
     depends_on: tuple[str, ...]  # artifact ids of other stacks
+    directory: Path = Path()  # the (nested) assembly directory holding its files
+    local_id: str = ""  # the artifact's key in that directory's manifest.json
+    template_file: str = ""  # relative to `directory`
+    environment: str = ""  # `aws://account/region`; `unknown-account`/`unknown-region` when agnostic
+    asset_manifests: tuple[str, ...] = ()  # asset manifest files, relative to `directory`
+
+    @property
+    def template_path(self) -> Path:
+        return self.directory / self.template_file
+
+    def template(self) -> dict[str, Any]:
+        """The synthesized CloudFormation template (a SynthError when unreadable)."""
+        return read_json(self.template_path)
 
 
 @dataclass(frozen=True)
@@ -36,20 +51,40 @@ class CloudAssembly:
     def stack_names(self) -> tuple[str, ...]:
         return tuple(stack.stack_name for stack in self.stacks)
 
+    def manifest_directories(self) -> tuple[Path, ...]:
+        """The top-level assembly and every nested (Stage) assembly that holds a stack."""
+        return tuple(dict.fromkeys([self.directory, *(stack.directory for stack in self.stacks)]))
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise SynthError(f"cloud assembly file {path} is unreadable: {error}") from error
+    if not isinstance(document, dict):
+        raise SynthError(f"cloud assembly file {path} is not a JSON object")
+    return document
+
 
 def _read_stacks(directory: Path, prefix: str) -> list[StackArtifact]:
-    manifest_path = directory / "manifest.json"
+    manifest_path = directory / MANIFEST_FILE
     try:
         manifest: dict[str, Any] = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise SynthError(f"cloud assembly manifest {manifest_path} is unreadable: {error}") from error
     artifacts: dict[str, Any] = manifest.get("artifacts", {})
     stack_ids = {key for key, value in artifacts.items() if value.get("type") == STACK_ARTIFACT}
+    asset_files = {
+        key: value.get("properties", {}).get("file", "")
+        for key, value in artifacts.items()
+        if value.get("type") == ASSET_MANIFEST
+    }
     stacks: list[StackArtifact] = []
     for artifact_id, artifact in artifacts.items():
         kind = artifact.get("type")
         if kind == STACK_ARTIFACT:
             properties = artifact.get("properties", {})
+            related = [*artifact.get("dependencies", []), *properties.get("additionalDependencies", [])]
             stacks.append(
                 StackArtifact(
                     artifact_id=f"{prefix}{artifact_id}",
@@ -58,6 +93,13 @@ def _read_stacks(directory: Path, prefix: str) -> list[StackArtifact]:
                         f"{prefix}{dependency}"
                         for dependency in artifact.get("dependencies", [])
                         if dependency in stack_ids
+                    ),
+                    directory=directory,
+                    local_id=artifact_id,
+                    template_file=properties.get("templateFile", ""),
+                    environment=artifact.get("environment", ""),
+                    asset_manifests=tuple(
+                        dict.fromkeys(asset_files[key] for key in related if key in asset_files)
                     ),
                 )
             )

@@ -11,7 +11,7 @@ import sys
 import tempfile
 import threading
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,7 +118,11 @@ class CdkCli:
             raise DeployError(f"cdk bootstrap failed (exit {code}):\n{tail}")
 
     def deploy(
-        self, assembly: CloudAssembly, tags: Mapping[str, str], sequential_assets: bool = False
+        self,
+        assembly: CloudAssembly,
+        tags: Mapping[str, str],
+        sequential_assets: bool = False,
+        parameters: Sequence[str] = (),
     ) -> tuple[int, str]:
         """Deploy every stack of the synthesized assembly (no second synth); returns (exit, tail).
 
@@ -133,6 +137,7 @@ class CdkCli:
             command.append("--asset-parallelism=false")
         for key, value in tags.items():
             command += ["--tags", f"{key}={value}"]
+        command += parameters  # `--parameters=<stack>:KEY=VALUE`, from runner.parameters
         return self._run(command, prefix="deploy")
 
     def _run(self, command: list[str], prefix: str, cwd: Path | None = None) -> tuple[int, str]:

@@ -13,6 +13,7 @@ from runner import __version__
 
 # Each module exposes HELP, configure(parser) and execute(args) -> exit code.
 COMMAND_MODULES: tuple[str, ...] = (
+    "runner.commands.check",
     "runner.commands.deploy",
     "runner.commands.destroy",
     "runner.commands.run",

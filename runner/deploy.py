@@ -9,17 +9,20 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from runner.assembly import CloudAssembly
 from runner.aws import AwsTarget
-from runner.cdk import STACK_NAME_CONTEXT_KEY, CdkCli, throttled
+from runner.cdk import CdkCli, throttled
 from runner.context import RunContext
 from runner.errors import ConfigError, DeployError
 from runner.guard import require_ownership
-from runner.naming import belongs_to, check_stack_name, pr_stack_name, sanitize_prefix
+from runner.naming import check_stack_name, pr_stack_name, sanitize_prefix
+from runner.parameters import ParameterInputs
+from runner.preflight import PreflightTarget
+from runner.prepare import PrepareRequest, prepare
 from runner.record import DeployedStack, DeploymentRecord
 from runner.stacks import EventFeed, StackEvent, StackPhase, Stacks, failure_reasons
 from runner.tags import StackTags
@@ -55,6 +58,9 @@ class DeployPlan:
     context: RunContext
     ttl: timedelta
     target: AwsTarget
+    parameters: ParameterInputs = field(default_factory=ParameterInputs)
+    allow_shared_names: bool = False
+    account: str | None = None  # the target's account when known, for the preflight
 
     @property
     def assembly_dir(self) -> Path:
@@ -74,15 +80,19 @@ class Deployer:
     def deploy(self, plan: DeployPlan) -> DeploymentRecord:
         started = time.monotonic()
         started_at = datetime.now(UTC)
-        self._echo(f"Synthesizing {plan.app_dir} as {plan.base_name} ({STACK_NAME_CONTEXT_KEY})")
-        assembly = self._cli.synth(plan.base_name, plan.assembly_dir)
-        stray = [name for name in assembly.stack_names if not belongs_to(name, plan.base_name)]
-        if stray:
-            raise ConfigError(
-                f"stacks {', '.join(stray)} ignore the per-PR name: every stack name must be "
-                f"{plan.base_name!r} or start with {plan.base_name + '-'!r}; read it from the CDK "
-                f"context key {STACK_NAME_CONTEXT_KEY!r}"
-            )
+        prepared = prepare(
+            self._cli,
+            PrepareRequest(
+                app_dir=plan.app_dir,
+                base_name=plan.base_name,
+                assembly_dir=plan.assembly_dir,
+                target=PreflightTarget(plan.target.region, plan.account, plan.base_name),
+                parameters=plan.parameters,
+                allow_shared_names=plan.allow_shared_names,
+            ),
+            self._echo,
+        )
+        assembly = prepared.renamed.assembly
         tags = StackTags.for_run(
             plan.context.repository,
             plan.context.pr_number,
@@ -99,7 +109,7 @@ class Deployer:
             else nullcontext()
         )
         with one_at_a_time:
-            deployed = self._deploy_assembly(plan, assembly, tags, started_at)
+            deployed = self._deploy_assembly(plan, assembly, tags, started_at, prepared.parameter_arguments)
         depends = {stack.stack_name: stack.depends_on for stack in assembly.stacks}
         names_by_id = {stack.artifact_id: stack.stack_name for stack in assembly.stacks}
         record = DeploymentRecord(
@@ -160,7 +170,12 @@ class Deployer:
         return racing
 
     def _deploy_assembly(
-        self, plan: DeployPlan, assembly: CloudAssembly, tags: dict[str, str], started_at: datetime
+        self,
+        plan: DeployPlan,
+        assembly: CloudAssembly,
+        tags: dict[str, str],
+        started_at: datetime,
+        parameters: Sequence[str],
     ) -> list[tuple[str, str, dict[str, str]]]:
         self._prepare_existing(assembly.stack_names, plan.context.repository)
         if plan.target.is_local:
@@ -174,7 +189,9 @@ class Deployer:
             name: EventFeed(name, since=started_at - timedelta(seconds=5)) for name in assembly.stack_names
         }
         for attempt in range(1, DEPLOY_ATTEMPTS + 1):
-            exit_code, tail = self._cli.deploy(assembly, tags, sequential_assets=plan.target.is_local)
+            exit_code, tail = self._cli.deploy(
+                assembly, tags, sequential_assets=plan.target.is_local, parameters=parameters
+            )
             if exit_code == 0 or attempt == DEPLOY_ATTEMPTS:
                 break
             racing = self._changed_by_another_run(assembly.stack_names)

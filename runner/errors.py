@@ -10,7 +10,8 @@
     ├── DestroyError                 exit 7   a stack could not be deleted, or resources were left behind
     ├── ToolMissingError             exit 8   a required executable (node, the CDK CLI) is missing
     ├── WaitTimeoutError             exit 9   a stack stayed *_IN_PROGRESS past the allowed time
-    └── EngineError                  exit 10  the embedded local engine failed to start or answer
+    ├── EngineError                  exit 10  the embedded local engine failed to start or answer
+    └── PreflightError               exit 11  every PR's copy would share a named resource
 
 Anything else is a bug and is allowed to show its traceback.
 """
@@ -82,3 +83,9 @@ class EngineError(RunnerError):
     """The embedded local engine could not be installed, started or reached."""
 
     exit_code = 10
+
+
+class PreflightError(RunnerError):
+    """The preflight found resources two PRs' copies would share; nothing was deployed."""
+
+    exit_code = 11

@@ -10,6 +10,10 @@ from runner.errors import ConfigError
 # CloudFormation allows 128, but apps derive physical names from the stack name (Lambda and IAM
 # role names stop at 64, S3 buckets at 63): 40 leaves room for a suffix of 23 and a separator.
 DEFAULT_MAX_LENGTH = 40
+# One stack of several (`shop-pr-12-data`): CloudFormation cuts the physical names it generates from
+# a stack name to fit each service, and the preflight checks the names a template builds from
+# `${AWS::StackName}` against each service's limit, so these may be longer than the base name.
+MEMBER_MAX_LENGTH = 64
 CLOUDFORMATION_MAX_LENGTH = 128
 HASH_LENGTH = 6
 _VALID_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
@@ -57,6 +61,26 @@ def pr_stack_name(prefix: str, pr_number: int, max_length: int = DEFAULT_MAX_LEN
     return shorten(f"{sanitize_prefix(prefix)}-pr-{pr_number}", max_length)
 
 
+def member_stack_name(base_name: str, original: str, max_length: int = MEMBER_MAX_LENGTH) -> str:
+    """One of several stacks: `shop-pr-12` and `OrdersData` -> `shop-pr-12-ordersdata`.
+
+    When cut to `max_length`, the hash covers the full name and the base name stays whole, so the
+    stack still belongs to its PR (`belongs_to`) and two originals never meet in one name."""
+    suffix = _INVALID_RUNS.sub("-", original.lower()).strip("-") or "stack"
+    full = f"{base_name}-{suffix}"
+    if len(full) <= max_length:
+        return full
+    room = max_length - len(base_name) - HASH_LENGTH - 2  # two separators
+    if room < 1:
+        raise ConfigError(
+            f"stack name {base_name!r} leaves no room for the stack {original!r} within "
+            f"{max_length} characters: use a shorter --stack-prefix"
+        )
+    digest = hashlib.sha256(full.encode()).hexdigest()[:HASH_LENGTH]
+    head = suffix[:room].rstrip("-") or suffix[0]
+    return f"{base_name}-{head}-{digest}"
+
+
 def check_stack_name(name: str) -> str:
     """Validate an explicit `--stack-name`; returns it unchanged."""
     if not is_valid_stack_name(name):
@@ -65,6 +89,12 @@ def check_stack_name(name: str) -> str:
             f"start with a letter, at most {CLOUDFORMATION_MAX_LENGTH} characters"
         )
     return name
+
+
+def squash(name: str) -> str:
+    """Letters and digits only, lower case: how CDK folds a construct id into the names it generates
+    (`shop-pr-12` -> `shoppr12`)."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 def belongs_to(stack_name: str, base_name: str) -> bool:

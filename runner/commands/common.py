@@ -23,6 +23,37 @@ def add_naming_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--stack-name", help="use this exact base stack name instead of <prefix>-pr-<N>")
 
 
+def add_preflight_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("preflight and parameters")
+    group.add_argument(
+        "--parameters",
+        action="append",
+        metavar="[STACK:]KEY=VALUE",
+        help="a CloudFormation parameter for every stack that declares KEY, or for STACK only (the "
+        "app's stack name or the per-PR one); repeatable",
+    )
+    group.add_argument(
+        "--allow-shared-names",
+        action="store_true",
+        help="deploy even when resources have fixed names every PR's copy would share (they collide)",
+    )
+
+
+def target_account(target: AwsTarget) -> str | None:
+    """The account the credentials belong to, for the preflight; None when it cannot be asked."""
+    from botocore.config import Config
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    # One quick question: the preflight only warns with it, so no patient retries.
+    quick = Config(retries={"mode": "standard", "max_attempts": 2}, connect_timeout=5, read_timeout=10)
+    try:
+        sts = target.session().client("sts", endpoint_url=target.endpoint_url, config=quick)
+        account = sts.get_caller_identity().get("Account")
+    except (BotoCoreError, ClientError):
+        return None
+    return str(account) if account else None
+
+
 def add_target_options(parser: argparse.ArgumentParser, local_help: str) -> None:
     group = parser.add_argument_group("where")
     group.add_argument("--local", action="store_true", help=local_help)

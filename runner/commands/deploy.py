@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from runner.commands.common import add_naming_options, add_target_options
+from runner.commands.common import add_naming_options, add_preflight_options, add_target_options
 
 if TYPE_CHECKING:
     from runner.aws import AwsTarget
@@ -21,6 +21,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("app_dir", nargs="?", type=Path, default=Path(), help="directory with cdk.json")
     add_naming_options(parser)
     add_target_options(parser, local_help="deploy to the local endpoint (bootstrapping it when needed)")
+    add_preflight_options(parser)
     parser.add_argument(
         "--ttl-hours",
         type=float,
@@ -52,9 +53,10 @@ def deploy_app(
 
     from runner import gha
     from runner.cdk import CdkCli, cli_environment, find_cdk_executable, read_cdk_json
-    from runner.commands.common import default_prefix
+    from runner.commands.common import default_prefix, target_account
     from runner.deploy import Deployer, DeployPlan, choose_stack_name
     from runner.errors import ConfigError
+    from runner.parameters import ParameterInputs, from_flags
     from runner.stacks import Stacks
 
     if not app_dir.is_dir():
@@ -62,6 +64,7 @@ def deploy_app(
     read_cdk_json(app_dir)
     if args.ttl_hours <= 0:
         raise ConfigError(f"--ttl-hours must be positive, got {args.ttl_hours}")
+    parameters = ParameterInputs.parse(from_flags(args.parameters))
     base_name = choose_stack_name(
         args.stack_name, default_prefix(args, app_dir), context.pr_number, allow_without_pr=target.is_local
     )
@@ -72,6 +75,9 @@ def deploy_app(
         context=context,
         ttl=timedelta(hours=args.ttl_hours),
         target=target,
+        parameters=parameters,
+        allow_shared_names=args.allow_shared_names,
+        account=target_account(target),
     )
     cli = CdkCli(find_cdk_executable(plan.app_dir), plan.app_dir, cli_environment(os.environ, {}))
     with gha.group(f"Deploy {base_name}"):

@@ -5,7 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from runner.commands.common import add_delivery_latency_option, add_naming_options, add_target_options
+from runner.commands.common import (
+    add_delivery_latency_option,
+    add_naming_options,
+    add_preflight_options,
+    add_target_options,
+)
 
 HELP = "deploy, run the app's tests, and destroy, all on this machine (--local: no AWS account needed)"
 
@@ -17,6 +22,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         parser,
         local_help="start an embedded local AWS endpoint for this run (or use --endpoint-url's)",
     )
+    add_preflight_options(parser)
     parser.add_argument("--port", type=int, default=0, help="embedded endpoint port (default: any free port)")
     add_delivery_latency_option(parser)
     parser.add_argument(

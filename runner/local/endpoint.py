@@ -18,6 +18,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,9 +78,11 @@ class LocalEndpoint:
         region: str = DEFAULT_REGION,
         delivery_latency: DeliveryLatency | HopDelays = DeliveryLatency.NONE,
         engine_home: Path | None = None,
+        extra_environment: Mapping[str, str] | None = None,
     ) -> LocalEndpoint:
         """Bind 127.0.0.1:`port` (0 = any free port) here, so a taken port is a clear error, then
-        hand the socket to the engine process and wait until it answers its health check."""
+        hand the socket to the engine process and wait until it answers its health check.
+        `extra_environment` is merged into the engine's (e.g. `SPT_ENGINE_DISABLE_PATCHES`)."""
         python = EngineInstallation(engine_home or default_home()).python()
         listener = _bind(port)
         bound_port = int(listener.getsockname()[1])
@@ -88,7 +91,10 @@ class LocalEndpoint:
         try:
             process = subprocess.Popen(
                 [str(python), "-m", "spt_engine", "--fd", str(listener.fileno())],
-                env=engine_environment(bound_port, region, _delays(delivery_latency), scratch),
+                env={
+                    **engine_environment(bound_port, region, _delays(delivery_latency), scratch),
+                    **(extra_environment or {}),
+                },
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,

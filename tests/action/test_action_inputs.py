@@ -145,6 +145,26 @@ def test_every_bad_input_is_named_in_one_error(tmp_path):
         assert name in message
 
 
+def test_parameters_input_becomes_one_flag_per_line_for_deploy_and_run(tmp_path):
+    lines = "Stage=dev\n\n  Data:RetentionDays=7  \nToken=a=b\n"
+    for command in ("deploy", "run"):
+        line = argv(tmp_path, command=command, parameters=lines)
+        flags = [item for item in line if item.startswith("--parameters")]
+        assert flags == [
+            "--parameters=Stage=dev",
+            "--parameters=Data:RetentionDays=7",
+            "--parameters=Token=a=b",
+        ]
+
+
+def test_malformed_parameters_name_the_input_and_its_line(tmp_path):
+    with pytest.raises(ConfigError) as raised:
+        argv(tmp_path, command="deploy", parameters="Stage=dev\nno-equals-sign\nbad-key=1")
+    message = str(raised.value)
+    assert "input `parameters` line 2: expected KEY=VALUE or STACK:KEY=VALUE" in message
+    assert "input `parameters` line 3: parameter name 'bad-key' must be letters and digits only" in message
+
+
 def test_a_shard_beyond_the_total_is_refused(tmp_path):
     with pytest.raises(ConfigError, match="larger than `total-shards`"):
         argv(tmp_path, command="test", shard="3", total_shards="2")
@@ -168,6 +188,7 @@ PROBES = {
     "local": ("deploy", "true"),
     "comment": ("report", "false"),
     "ttl-hours": ("deploy", "7.5"),
+    "parameters": ("deploy", "Stage=dev"),
     "keep-stack": ("destroy", "true"),
     "dry-run": ("janitor", "true"),
 }

@@ -11,27 +11,18 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
 from runner.aws import AwsTarget
 from runner.local import LocalEndpoint
-from runner.local import endpoint as endpoint_module
 
 DISABLE_VARIABLE = "SPT_ENGINE_DISABLE_PATCHES"
 LAMBDA_ROLE = "arn:aws:iam::123456789012:role/fidelity-lambda"
 
 
 def start_engine(disabled: tuple[str, ...] = ()) -> LocalEndpoint:
-    """An engine with the named patches left out (the variable is the engine's only way in)."""
+    """An engine with the named patches left out."""
     if not disabled:
         return LocalEndpoint.start()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(DISABLE_VARIABLE, ",".join(disabled))
-        if DISABLE_VARIABLE not in endpoint_module.PASSED_THROUGH:
-            patch.setattr(
-                endpoint_module, "PASSED_THROUGH", (*endpoint_module.PASSED_THROUGH, DISABLE_VARIABLE)
-            )
-        return LocalEndpoint.start()
+    return LocalEndpoint.start(extra_environment={DISABLE_VARIABLE: ",".join(disabled)})
 
 
 def engines(disabled: tuple[str, ...]) -> Iterator[dict[bool, LocalEndpoint]]:

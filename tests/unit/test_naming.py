@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -5,9 +7,11 @@ from hypothesis import strategies as st
 from runner.errors import ConfigError
 from runner.naming import (
     DEFAULT_MAX_LENGTH,
+    MEMBER_MAX_LENGTH,
     belongs_to,
     check_stack_name,
     is_valid_stack_name,
+    member_stack_name,
     parse_pr_number,
     pr_stack_name,
     sanitize_prefix,
@@ -84,3 +88,39 @@ def test_distinct_prs_never_share_a_stack_name(prefix, first, second):
 @given(pr=pr_numbers, length=st.integers(min_value=8, max_value=128))
 def test_names_respect_any_length_limit(pr, length):
     assert len(pr_stack_name("inventory-reservations-service", pr, max_length=length)) <= length
+
+
+def test_one_of_several_stacks_is_named_after_the_pr_and_its_own_name():
+    assert member_stack_name("shop-pr-12", "OrdersData") == "shop-pr-12-ordersdata"
+    assert member_stack_name("shop-pr-12", "Prod-Api_v2") == "shop-pr-12-prod-api-v2"
+
+
+def test_a_long_member_name_keeps_the_pr_name_whole_and_ends_with_a_hash():
+    original = "CustomerNotificationPreferencesAndDeliveryChannels"
+    first = member_stack_name("shop-pr-88", original)
+    second = member_stack_name("shop-pr-88", original + "Archive")
+    assert len(first) <= MEMBER_MAX_LENGTH
+    assert first.startswith("shop-pr-88-customernotification")
+    assert first != second
+
+
+def test_a_base_name_with_no_room_left_for_the_stack_is_refused():
+    with pytest.raises(ConfigError, match="shorter --stack-prefix"):
+        member_stack_name("a" * 60, "Data")
+
+
+stack_ids = st.text(alphabet=st.characters(categories=["L", "N", "P"]), min_size=1, max_size=120)
+
+
+def cleaned(original):
+    return re.sub(r"[^a-z0-9]+", "-", original.lower()).strip("-") or "stack"
+
+
+@given(original=stack_ids, other=stack_ids, pr=pr_numbers)
+def test_member_names_are_valid_belong_to_their_pr_and_differ_for_different_stacks(original, other, pr):
+    base = pr_stack_name("inventory-reservations", pr)
+    name = member_stack_name(base, original)
+    assert is_valid_stack_name(name, MEMBER_MAX_LENGTH)
+    assert belongs_to(name, base)
+    if cleaned(original) != cleaned(other):
+        assert member_stack_name(base, other) != name

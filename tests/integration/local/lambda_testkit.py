@@ -9,6 +9,7 @@ import textwrap
 import uuid
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import boto3
@@ -25,7 +26,7 @@ LAMBDA_TRUST = {
 
 
 def unique(prefix: str) -> str:
-    """moto's state is process-wide: every test names its resources uniquely."""
+    """An engine's state outlives a test: every test names its resources uniquely."""
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
@@ -87,6 +88,16 @@ def invoke_json(endpoint: LocalEndpoint, function_name: str, event: Any = None, 
     )
     response["Body"] = json.loads(response["Payload"].read() or b"null")
     return response
+
+
+@contextmanager
+def endpoint_without(*patches: str) -> Iterator[LocalEndpoint]:
+    """A second engine with the named engine patches left out: proves a behaviour is the patch's."""
+    local = LocalEndpoint.start(extra_environment={"SPT_ENGINE_DISABLE_PATCHES": ",".join(patches)})
+    try:
+        yield local
+    finally:
+        stop_and_check_workers(local)
 
 
 @pytest.fixture(scope="module")

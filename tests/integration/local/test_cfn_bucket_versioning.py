@@ -1,4 +1,4 @@
-"""A template's VersioningConfiguration, against stock moto (ignored) and the fixed endpoint (applied).
+"""A template's VersioningConfiguration is applied to the bucket.
 
 Found by the fault suite (tests/faults): a CDK `versioned=True` bucket came up unversioned, so the
 destroy of a non-empty versioned bucket never met an object version or a delete marker."""

@@ -1,4 +1,4 @@
-"""Change sets and updates the way the CDK CLI drives them, against stock and fixed engine."""
+"""Change sets and updates the way the CDK CLI drives them."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import base64
 import hashlib
 import io
 import json
+import urllib.request
 import zipfile
 
 import pytest
@@ -64,7 +65,9 @@ def test_executing_a_create_change_set_builds_outputs_and_tags(engine: EngineUnd
 def test_update_change_set_replaces_outputs(engine: EngineUnderTest) -> None:
     name = unique("update-cs")
     engine.create_stack(_queue_template(), StackName=name)
-    _create_change_set(engine, name, _queue_template("Renamed"), ChangeSetType="UPDATE")
+    renamed = _queue_template("Renamed")
+    renamed["Resources"] = {"Queue": {"Type": "AWS::SQS::Queue"}, "Added": {"Type": "AWS::SQS::Queue"}}
+    _create_change_set(engine, name, renamed, ChangeSetType="UPDATE")
     engine.client("cloudformation").execute_change_set(StackName=name, ChangeSetName=CHANGE_SET)
     assert engine.stack(name)["StackStatus"] == "UPDATE_COMPLETE"
     assert list(engine.outputs(name)) == (["Renamed"])
@@ -173,17 +176,17 @@ def test_inline_lambda_update_stores_a_zip_of_the_new_source(engine: EngineUnder
     assert engine.stack(name)["StackStatus"] == "UPDATE_COMPLETE"
     function_name = engine.outputs(name)["FunctionName"]
     configuration = engine.client("lambda").get_function(FunctionName=function_name)["Configuration"]
-    stored = _stored_code(function_name)
+    stored = _stored_code(engine, function_name)
     with zipfile.ZipFile(io.BytesIO(stored)) as archive:
         assert archive.read("index.py").decode() == second
     assert configuration["CodeSha256"] == base64.b64encode(hashlib.sha256(stored).digest()).decode()
 
 
-def _stored_code(function_name: str) -> bytes:
-    """The fixed endpoint runs in this process, so its Lambda backend can be read directly."""
-    from engine.awslambda.utils import get_backend
-
-    return bytes(get_backend("123456789012", "us-east-1").get_function(function_name).code_bytes)
+def _stored_code(engine: EngineUnderTest, function_name: str) -> bytes:
+    """The deployment package, downloaded from GetFunction's `Code.Location` as AWS offers it."""
+    location = engine.client("lambda").get_function(FunctionName=function_name)["Code"]["Location"]
+    with urllib.request.urlopen(location, timeout=10) as response:
+        return bytes(response.read())
 
 
 def test_change_set_stacks_export_and_import_values(engine: EngineUnderTest) -> None:
@@ -212,8 +215,10 @@ def test_change_set_stacks_export_and_import_values(engine: EngineUnderTest) -> 
 def test_create_change_set_reuses_a_review_stack_and_refuses_a_deployed_name(engine: EngineUnderTest) -> None:
     name = unique("retry-create")
     cloudformation = engine.client("cloudformation")
-    # A first deploy whose change set was never executed, then the retry (the CDK CLI uses CREATE again).
+    # A first deploy whose change set was never executed, then the retry: the CDK CLI deletes its
+    # change-set name (a name is unique per stack) and uses CREATE again.
     _create_change_set(engine, name, _queue_template(), ChangeSetType="CREATE")
+    cloudformation.delete_change_set(StackName=name, ChangeSetName=CHANGE_SET)
     _create_change_set(engine, name, _queue_template("Renamed"), ChangeSetType="CREATE")
     same_name = [s for s in cloudformation.describe_stacks()["Stacks"] if s["StackName"] == name]
     assert [s["StackStatus"] for s in same_name] == ["REVIEW_IN_PROGRESS"]

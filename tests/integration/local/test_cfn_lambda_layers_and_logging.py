@@ -1,5 +1,5 @@
-"""A template's `Layers` and `LoggingConfig` reach the function (stock engine drops both), and on the
-fixed endpoint the function imports from its layer and logs to its own group."""
+"""A template's `Layers` and `LoggingConfig` reach the function, which imports from its layer and
+logs to its own group."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from runner.testing.polling import eventually
 
-from .cfn_testkit import EngineUnderTest, lambda_resources, unique
+from .cfn_testkit import EngineUnderTest, engine_without, lambda_resources, unique
 
 HANDLER = """
 import shared_greeting
@@ -78,3 +78,16 @@ def test_the_function_imports_from_its_layer_and_logs_to_its_own_group(local_eng
     assert any("hello from the layer" in message for message in messages)
     default_group = logs.describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{function}")["logGroups"]
     assert default_group == []
+
+
+def test_without_its_patch_a_given_logging_config_comes_back_without_its_format() -> None:
+    with engine_without("lambda_logging_config_defaults") as stock:
+        log_group = f"/app/{unique('reserve')}"
+        name = unique("layered")
+        stock.create_stack(_template(stock, log_group), StackName=name)
+
+        configuration = stock.client("lambda").get_function_configuration(
+            FunctionName=stock.outputs(name)["Function"]
+        )
+
+    assert configuration["LoggingConfig"] == {"LogGroup": log_group}

@@ -1,4 +1,4 @@
-"""Resource types CDK templates use that stock moto breaks or skips, against stock and fixed engine."""
+"""Resource types CDK templates use, created and wired as CloudFormation does."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from botocore.exceptions import ClientError
 
 from .cfn_testkit import (
     EngineUnderTest,
+    engine_without,
     lambda_resources,
     queue_arn,
     receive_bodies,
@@ -335,11 +336,10 @@ def test_cors_preflight_method_with_a_mock_integration_creates(engine: EngineUnd
 
 
 @pytest.mark.filterwarnings("ignore:Tried to parse:UserWarning")
-def test_outputs_reading_a_resource_type_moto_skips_are_omitted(engine: EngineUnderTest) -> None:
+def test_a_function_url_output_is_the_functions_url(engine: EngineUnderTest) -> None:
     template = {
         "Resources": {
             **lambda_resources("def handler(event, context):\n    return None\n"),
-            # moto has no model for function URLs: the resource is skipped.
             "Url": {
                 "Type": "AWS::Lambda::Url",
                 "Properties": {"AuthType": "NONE", "TargetFunctionArn": {"Fn::GetAtt": ["Handler", "Arn"]}},
@@ -350,10 +350,12 @@ def test_outputs_reading_a_resource_type_moto_skips_are_omitted(engine: EngineUn
             "FunctionUrl": {"Value": {"Fn::GetAtt": ["Url", "FunctionUrl"]}},
         },
     }
-    name = unique("skipped-output")
+    name = unique("url-output")
     engine.create_stack(template, StackName=name)
     assert engine.stack(name)["StackStatus"] == "CREATE_COMPLETE"
-    assert list(engine.outputs(name)) == ["FunctionName"]
+    url = engine.outputs(name)["FunctionUrl"]
+    assert url.startswith("https://")
+    assert url.endswith(f".lambda-url.{engine.client('lambda').meta.region_name}.on.aws/")
 
 
 def test_unnamed_fifo_queue_and_topic_get_fifo_names(engine: EngineUnderTest) -> None:
@@ -426,3 +428,14 @@ def test_secret_is_created_with_a_generated_value_and_kept_on_update(engine: Eng
     assert engine.stack(stack_id)["StackStatus"] == "DELETE_COMPLETE"
     with pytest.raises(ClientError, match="ResourceNotFoundException"):
         secrets.get_secret_value(SecretId=arn)
+
+
+def test_without_its_patch_an_unnamed_fifo_topic_lacks_the_fifo_suffix() -> None:
+    with engine_without("cfn_generated_names") as stock:
+        name = unique("fifo")
+        topic = {"Topic": {"Type": "AWS::SNS::Topic", "Properties": {"FifoTopic": True}}}
+        stock.create_stack(
+            {"Resources": topic, "Outputs": {"Arn": {"Value": {"Ref": "Topic"}}}}, StackName=name
+        )
+
+        assert not stock.outputs(name)["Arn"].endswith(".fifo")

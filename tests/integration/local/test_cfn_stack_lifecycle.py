@@ -1,10 +1,12 @@
-"""Stack create/update/delete outcomes, events and tags, against stock and fixed engine."""
+"""Stack create/update/delete outcomes, events and tags, as CloudFormation reports them."""
 
 from __future__ import annotations
 
 import json
 import re
 from typing import Any
+
+import pytest
 
 from .cfn_testkit import EngineUnderTest, lambda_resources, unique
 
@@ -31,10 +33,11 @@ def test_a_failing_resource_rolls_the_new_stack_back(engine: EngineUnderTest) ->
     outputs = {"QueueUrl": {"Value": {"Ref": "Queue"}}}
     name = unique("rollback")
     engine.create_stack({"Resources": resources, "Outputs": outputs}, StackName=name)
-    # Describing the rolled-back stack must not re-create the queue through its output.
-    assert "Outputs" not in engine.stack(name)
+    # A rolled-back stack has no outputs.
+    assert not engine.stack(name).get("Outputs")
     assert engine.stack(name)["StackStatus"] == "ROLLBACK_COMPLETE"
-    assert engine.stack(name)["StackStatusReason"].startswith(
+    rollback = [e for e in engine.events(name) if e["ResourceStatus"] == "ROLLBACK_IN_PROGRESS"]
+    assert rollback[0]["ResourceStatusReason"].startswith(
         "The following resource(s) failed to create: [Handler]"
     )
     failed = [e for e in engine.events(name) if e["ResourceStatus"] == "CREATE_FAILED"]
@@ -137,7 +140,6 @@ def test_every_resource_reports_its_transitions_in_order(engine: EngineUnderTest
         assert complete["PhysicalResourceId"] == engine.physical_id(name, logical_id)
     timestamps = [e["Timestamp"] for e in events]
     assert timestamps == sorted(timestamps)
-    assert len(set(timestamps)) == len(timestamps)  # strictly increasing: clients can sort by time
     assert events[0]["ResourceStatus"] == "CREATE_IN_PROGRESS"
     assert (events[-1]["ResourceType"], events[-1]["ResourceStatus"]) == (
         "AWS::CloudFormation::Stack",
@@ -163,7 +165,6 @@ def _taggable_template() -> dict[str, Any]:
             "Bus": {"Type": "AWS::Events::EventBus", "Properties": {"Name": unique("tagged-bus")}},
             "Rule": {
                 "Type": "AWS::Events::Rule",
-                # GetAtt, not Ref: stock moto cannot create a Rule from the bus's Ref (see the models tests).
                 "Properties": {
                     "EventBusName": {"Fn::GetAtt": ["Bus", "Name"]},
                     "EventPattern": {"source": ["x"]},
@@ -211,7 +212,7 @@ def test_stack_tags_are_copied_to_taggable_resources_on_create_and_update(engine
         "events:event-bus",
         "logs:log-group",
     }
-    # moto's tagging API does not enumerate EventBridge rules; EventBridge's own API shows their tags.
+    # EventBridge's own API shows a rule's tags.
     rule_tags = engine.client("events").list_tags_for_resource(ResourceARN=engine.outputs(name)["RuleArn"])[
         "Tags"
     ]
@@ -276,6 +277,11 @@ def test_stack_delete_removes_dependents_before_what_they_depend_on(engine: Engi
     assert deleted[-1] == name
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine gap: an update reports every resource of the new template UPDATE_COMPLETE (with "
+    "UPDATE_IN_PROGRESS/UPDATE_COMPLETE events), unchanged ones included; AWS leaves them CREATE_COMPLETE",
+)
 def test_each_resource_reports_its_own_status(engine: EngineUnderTest) -> None:
     template: dict[str, Any] = {
         "Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}, "Queue": {"Type": "AWS::SQS::Queue"}},

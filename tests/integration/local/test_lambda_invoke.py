@@ -7,6 +7,7 @@ import json
 import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import boto3
 import pytest
@@ -19,7 +20,9 @@ from runner.testing.polling import eventually
 from .lambda_testkit import (
     client,
     create_function,
+    endpoint_without,
     invoke_json,
+    lambda_role,
     stop_and_check_workers,
     unique,
     zip_sources,
@@ -155,6 +158,15 @@ def test_handler_exception_returns_the_aws_error_shape(endpoint: LocalEndpoint) 
     assert "[ERROR] ValueError: cannot divide 7" in log_tail
 
 
+def test_without_its_patch_the_engine_types_every_handler_exception_alike() -> None:
+    # lambda_node_runtime answers through lambda_python_runtime: both go.
+    with endpoint_without("lambda_python_runtime", "lambda_node_runtime") as stock:
+        body = invoke_json(stock, create_function(stock, RAISES), {"n": 7})["Body"]
+
+    assert body["errorType"] == "Runtime.HandlerError"
+    assert "stackTrace" not in body
+
+
 def test_a_handler_that_runs_past_its_timeout_is_stopped_with_the_aws_timeout_error(
     endpoint: LocalEndpoint,
 ) -> None:
@@ -188,17 +200,37 @@ def test_a_handler_that_exits_the_process_gets_runtime_exit_error_and_a_fresh_en
 
 
 def test_a_runtime_that_cannot_run_here_fails_the_invoke_naming_the_runtime(endpoint: LocalEndpoint) -> None:
-    name = create_function(
-        endpoint, "exports.handler = async () => 1;", runtime="nodejs20.x", handler="app.handler"
-    )
+    # Ruby needs docker here; an invoke must fail, never answer a made-up result.
+    name = create_function(endpoint, "def handler(event:, context:) 1 end", runtime="ruby3.3")
 
     with pytest.raises(ClientError) as raised:
-        invoke_json(endpoint, name, {})
+        _no_retries(endpoint).invoke(FunctionName=name, Payload=b"{}")
 
     error = raised.value.response["Error"]
     assert error["Code"] == "InvalidRuntimeException"
-    assert "cannot run runtime nodejs20.x" in error["Message"]
+    assert "cannot run runtime ruby3.3" in error["Message"]
     assert name in error["Message"]
+
+
+def test_without_its_patch_the_engine_answers_an_unrunnable_runtime_with_a_made_up_success() -> None:
+    with endpoint_without("lambda_unsupported_runtime") as stock:
+        name = create_function(stock, "def handler(event:, context:) 1 end", runtime="ruby3.3")
+
+        response = invoke_json(stock, name, {})
+
+    assert "FunctionError" not in response
+    assert "Mock response" in json.dumps(response["Body"])
+
+
+def _no_retries(endpoint: LocalEndpoint) -> Any:
+    return boto3.client(
+        "lambda",
+        endpoint_url=endpoint.url,
+        region_name=endpoint.region,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=Config(retries={"mode": "standard", "total_max_attempts": 1}),
+    )
 
 
 IMPORTS = """
@@ -255,34 +287,62 @@ def test_concurrent_invocations_get_separate_environments(endpoint: LocalEndpoin
     assert len(set(pids)) == 2
 
 
-def test_reserved_concurrency_of_zero_throttles_every_invoke(endpoint: LocalEndpoint) -> None:
-    name = create_function(endpoint, COUNTS_CALLS)
-    lambda_client = client(endpoint, "lambda")
-    lambda_client.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=0)
-    no_retries = boto3.client(
-        "lambda",
-        endpoint_url=endpoint.url,
-        region_name=endpoint.region,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=Config(retries={"mode": "standard", "total_max_attempts": 1}),
-    )
-
-    with pytest.raises(ClientError) as raised:
-        no_retries.invoke(FunctionName=name, Payload=b"{}")
-
-    assert raised.value.response["Error"]["Code"] == "TooManyRequestsException"
-    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 429
-    throttles = client(endpoint, "cloudwatch").get_metric_statistics(
+def _throttles(endpoint: LocalEndpoint, name: str, metric: str = "Throttles") -> float:
+    points = client(endpoint, "cloudwatch").get_metric_statistics(
         Namespace="AWS/Lambda",
-        MetricName="Throttles",
+        MetricName=metric,
         Dimensions=[{"Name": "FunctionName", "Value": name}],
         StartTime=datetime.now(UTC) - timedelta(minutes=5),
         EndTime=datetime.now(UTC) + timedelta(minutes=5),
         Period=600,
         Statistics=["Sum"],
     )["Datapoints"]
-    assert sum(point["Sum"] for point in throttles) == 1
+    return float(sum(point["Sum"] for point in points))
+
+
+def test_reserved_concurrency_of_zero_throttles_every_invoke(endpoint: LocalEndpoint) -> None:
+    name = create_function(endpoint, COUNTS_CALLS)
+    client(endpoint, "lambda").put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=0)
+
+    for _ in range(2):
+        with pytest.raises(ClientError) as raised:
+            _no_retries(endpoint).invoke(FunctionName=name, Payload=b"{}")
+        assert raised.value.response["Error"]["Code"] == "TooManyRequestsException"
+        assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 429
+
+    assert _throttles(endpoint, name) == 2
+    # A refused invoke never ran: it is not an invocation (nor billed as one).
+    assert _throttles(endpoint, name, "Invocations") == 0
+
+
+def test_reserved_concurrency_throttles_invokes_past_the_reserved_number(endpoint: LocalEndpoint) -> None:
+    name = create_function(endpoint, SLEEPS_THEN_PID)
+    client(endpoint, "lambda").put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=1)
+
+    def invoke(_: int) -> str:
+        try:
+            _no_retries(endpoint).invoke(FunctionName=name, Payload=json.dumps({"seconds": 2}).encode())
+        except ClientError as error:
+            return str(error.response["Error"]["Code"])
+        return "ran"
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        outcomes = sorted(pool.map(invoke, range(3)))
+
+    assert outcomes == ["TooManyRequestsException", "TooManyRequestsException", "ran"]
+    assert _throttles(endpoint, name) == 2
+    assert _throttles(endpoint, name, "Invocations") == 1
+
+
+def test_without_its_patch_the_engine_counts_a_throttle_twice_and_as_an_invocation() -> None:
+    with endpoint_without("lambda_throttle_metrics") as stock:
+        name = create_function(stock, COUNTS_CALLS)
+        client(stock, "lambda").put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=0)
+        with pytest.raises(ClientError):
+            _no_retries(stock).invoke(FunctionName=name, Payload=b"{}")
+
+        assert _throttles(stock, name) == 2
+        assert _throttles(stock, name, "Invocations") == 2
 
 
 def test_updated_code_runs_in_a_fresh_environment(endpoint: LocalEndpoint) -> None:
@@ -401,3 +461,36 @@ def test_stopping_the_endpoint_kills_its_workers() -> None:
     finally:
         stop_and_check_workers(local)
     assert local.worker_pids() == []
+
+
+NODE_THROWS = "exports.handler = async (event) => { throw new TypeError(`cannot take ${event.n}`); };\n"
+
+
+def _node_function(endpoint: LocalEndpoint) -> str:
+    name = unique("node-fn")
+    client(endpoint, "lambda").create_function(
+        FunctionName=name,
+        Runtime="nodejs20.x",
+        Role=lambda_role(endpoint),
+        Handler="index.handler",
+        Code={"ZipFile": zip_sources({"index.js": NODE_THROWS})},
+    )
+    return name
+
+
+def test_a_node_handler_error_returns_the_node_runtimes_error_shape(endpoint: LocalEndpoint) -> None:
+    response = invoke_json(endpoint, _node_function(endpoint), {"n": 7}, LogType="Tail")
+
+    assert response["FunctionError"] == "Unhandled"
+    body = response["Body"]
+    assert (body["errorType"], body["errorMessage"]) == ("TypeError", "cannot take 7")
+    assert body["trace"][0] == "TypeError: cannot take 7"
+    log_tail = base64.b64decode(response["LogResult"]).decode()
+    assert re.search(r"Z\t[0-9a-f-]{36}\tERROR\tInvoke Error \t\{\"errorType\":\"TypeError\"", log_tail)
+
+
+def test_without_its_patch_a_node_handler_error_is_untyped() -> None:
+    with endpoint_without("lambda_node_runtime") as stock:
+        body = invoke_json(stock, _node_function(stock), {"n": 7})["Body"]
+
+    assert body["errorType"] == "Runtime.HandlerError"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from runner.local import LocalEndpoint
 
-from .lambda_testkit import client, create_function, invoke_json
+from .lambda_testkit import client, create_function, endpoint_without, invoke_json
 
 PRINTS_AND_LOGS = """
 import logging
@@ -75,6 +75,21 @@ def test_logs_carry_start_end_and_report_with_init_duration_only_on_the_cold_sta
         r"\[INFO\]\t\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\t[0-9a-f-]{36}\tstructured line\n",
         structured[0],
     )
+
+
+def test_without_its_patch_the_engine_reports_no_init_duration_and_no_memory_used() -> None:
+    # The runtime patches' records need lambda_platform_logs to become events: they go too.
+    with endpoint_without("lambda_platform_logs", "lambda_python_runtime", "lambda_node_runtime") as stock:
+        name = create_function(stock, PRINTS_AND_LOGS)
+        invoke_json(stock, name, {"n": 1})
+
+        messages = _log_messages(stock, name)
+
+    reports = [m for m in messages if m.startswith("REPORT ")]
+    assert len(reports) == 1
+    assert "Init Duration" not in reports[0]
+    assert "Max Memory Used: 0 MB" in reports[0]
+    assert not any("structured line" in m for m in messages)
 
 
 def test_an_error_is_logged_as_the_python_runtime_does(endpoint: LocalEndpoint) -> None:

