@@ -36,6 +36,7 @@ class DeployedApp:
     pr: int
     work_dir: Path
     outputs: dict[str, str] = field(default_factory=dict)
+    stack_names: list[str] = field(default_factory=list)
     destroy_output: str | None = None
     deployed_at: float = 0.0
 
@@ -69,6 +70,7 @@ class DeployedApp:
         assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
         record = json.loads((self.work_dir / "deployment.json").read_text())
         for stack in record["stacks"]:
+            self.stack_names.append(stack["name"])
             self.outputs.update(stack["outputs"])
         self.deployed_at = time.monotonic()
 
@@ -110,7 +112,8 @@ def http(method: str, url: str, body: object | None = None) -> tuple[int, Any]:
         return error.code, json.loads(error.read() or b"null")
 
 
-def assert_destroyed_without_leftovers(app: DeployedApp, stack_name: str) -> None:
+def assert_destroyed_without_leftovers(app: DeployedApp) -> None:
     output = app.destroy()
-    assert "destroyed 1 stack(s), 0 leftovers" in output, output[-3000:]
-    assert worker_processes(app.endpoint, stack_name) == [], "Lambda workers outlived the stack"
+    assert f"destroyed {len(app.stack_names)} stack(s), 0 leftovers" in output, output[-3000:]
+    for stack_name in app.stack_names:
+        assert worker_processes(app.endpoint, stack_name) == [], f"Lambda workers outlived {stack_name}"

@@ -13,7 +13,6 @@ from runner.testing.polling import eventually
 from .corpus import DeployedApp, assert_destroyed_without_leftovers, deployed, http
 
 pytestmark = pytest.mark.fidelity
-STACK = "api-front-pr-1001"
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +54,9 @@ def test_log_retention_is_set_on_each_functions_log_group(app):
     logs = app.client("logs")
     groups = {
         group["logGroupName"]: group.get("retentionInDays")
-        for group in logs.describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{STACK}-")["logGroups"]
+        for group in logs.describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{app.stack_names[0]}-")[
+            "logGroups"
+        ]
     }
     catalog = f"/aws/lambda/{app.outputs['CatalogFunctionName']}"
     assert groups[catalog] == 7
@@ -77,4 +78,4 @@ def test_python_logging_info_lands_in_the_catalog_log_in_the_lambda_format(app):
 
 
 def test_destroy_leaves_nothing_behind(app):
-    assert_destroyed_without_leftovers(app, STACK)
+    assert_destroyed_without_leftovers(app)

@@ -14,7 +14,6 @@ from runner.testing.polling import eventually
 from .corpus import DeployedApp, assert_destroyed_without_leftovers, deployed
 
 pytestmark = pytest.mark.fidelity
-STACK = "event-triggers-pr-1003"
 # AWS fires `rate(1 minute)` within a minute of the rule's creation; MiniStack's scheduler thread fires
 # a rate() rule one interval after its CreationTime, then every interval (measured: 61 s after the
 # deploy). 75 s from the end of the deploy bounds the wait honestly.
@@ -76,4 +75,4 @@ def test_the_every_minute_schedule_fires_within_75_seconds_of_the_deploy(app):
 
 def test_destroy_empties_the_auto_delete_bucket_and_leaves_nothing_behind(app):
     assert app.client("s3").list_objects_v2(Bucket=app.outputs["UploadsBucket"])["KeyCount"] >= 1
-    assert_destroyed_without_leftovers(app, STACK)
+    assert_destroyed_without_leftovers(app)

@@ -14,7 +14,6 @@ from runner.testing.polling import eventually
 from .corpus import DeployedApp, assert_destroyed_without_leftovers, deployed
 
 pytestmark = pytest.mark.fidelity
-STACK = "providers-pr-1004"
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +62,7 @@ def test_an_event_matching_the_rule_is_archived_through_firehose(app):
 
 
 def test_destroy_runs_the_delete_calls_and_leaves_nothing_behind(app):
-    assert_destroyed_without_leftovers(app, STACK)
+    assert_destroyed_without_leftovers(app)
     ssm = app.client("ssm")
     with pytest.raises(ssm.exceptions.ParameterNotFound):
         ssm.get_parameter(Name=app.outputs["ParameterName"])

@@ -15,7 +15,6 @@ from runner.testing.polling import eventually
 from .corpus import DeployedApp, assert_destroyed_without_leftovers, deployed
 
 pytestmark = pytest.mark.fidelity
-STACK = "workflows-pr-1002"
 
 
 @pytest.fixture(scope="module")
@@ -108,4 +107,4 @@ def test_the_express_quote_answers_synchronously(app):
 
 
 def test_destroy_leaves_nothing_behind(app):
-    assert_destroyed_without_leftovers(app, STACK)
+    assert_destroyed_without_leftovers(app)

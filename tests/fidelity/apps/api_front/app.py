@@ -96,7 +96,5 @@ class ApiFrontStack(cdk.Stack):
 
 
 app = cdk.App()
-ApiFrontStack(
-    app, "ApiFront", stack_name=app.node.try_get_context("serverless-pr-test:stack-name") or "api-front-dev"
-)
+ApiFrontStack(app, "ApiFront")
 app.synth()

@@ -107,10 +107,6 @@ class EventTriggersStack(cdk.Stack):
 
 
 app = cdk.App()
-stack = EventTriggersStack(
-    app,
-    "EventTriggers",
-    stack_name=app.node.try_get_context("serverless-pr-test:stack-name") or "event-triggers-dev",
-)
+stack = EventTriggersStack(app, "EventTriggers")
 cdk.Tags.of(stack).add("team", "fidelity")
 app.synth()

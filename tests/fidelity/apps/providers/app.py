@@ -21,7 +21,7 @@ class ProvidersStack(cdk.Stack):
     def __init__(self, scope: cdk.App, construct_id: str, **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
 
-        parameter_name = f"/{self.stack_name}/greeting"
+        parameter_name = f"/{cdk.Aws.STACK_NAME}/greeting"
         write = cr.AwsCustomResource(
             self,
             "WriteGreeting",
@@ -99,8 +99,6 @@ class ProvidersStack(cdk.Stack):
 
 
 app = cdk.App()
-stack = ProvidersStack(
-    app, "Providers", stack_name=app.node.try_get_context("serverless-pr-test:stack-name") or "providers-dev"
-)
+stack = ProvidersStack(app, "Providers")
 cdk.Tags.of(stack).add("team", "fidelity")
 app.synth()

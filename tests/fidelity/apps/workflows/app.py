@@ -195,7 +195,5 @@ class WorkflowsStack(cdk.Stack):
 
 
 app = cdk.App()
-WorkflowsStack(
-    app, "Workflows", stack_name=app.node.try_get_context("serverless-pr-test:stack-name") or "workflows-dev"
-)
+WorkflowsStack(app, "Workflows")
 app.synth()
