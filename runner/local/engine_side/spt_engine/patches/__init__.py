@@ -30,6 +30,10 @@ PATCHES: tuple[str, ...] = (
     "node_localhost_names",
     "custom_resource_fails_fast",
     "ssm_value_required",
+    "function_delete_stops_workers",
+    "custom_resource_sdk_preinstalled",
+    "eventbridge_firehose_target",
+    "http_api_endpoint_attribute",
 )
 
 DISABLE_VARIABLE = "SPT_ENGINE_DISABLE_PATCHES"
