@@ -6,7 +6,13 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from runner.commands.common import DEFAULT_WORK_DIR, add_delivery_latency_option, add_naming_options
+from runner.commands.common import (
+    DEFAULT_WORK_DIR,
+    add_delivery_latency_option,
+    add_naming_options,
+    add_preflight_options,
+)
+from runner.commands.deploy import add_synth_timeout_option
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -63,6 +69,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="stop after this many seconds without an edit (default: 8 hours)",
     )
     parser.add_argument("--ttl-hours", type=float, default=24.0, help="expires-at tag = now + this")
+    add_preflight_options(parser)
+    add_synth_timeout_option(parser)
     parser.epilog = "Arguments after a bare `--` go to pytest on every run, e.g. `dev stacks/example -- -x`."
 
 
