@@ -11,6 +11,7 @@ from runner.commands.common import add_naming_options, add_target_options
 if TYPE_CHECKING:
     from runner.aws import AwsTarget
     from runner.destroy import DestroyOutcome
+    from runner.stacks import Stacks
 
 HELP = "delete the PR's stacks in reverse dependency order, refusing any stack this tool did not create"
 
@@ -72,7 +73,10 @@ def execute(args: argparse.Namespace) -> int:
         base = choose_stack_name(
             args.stack_name, default_prefix(args, args.app_dir), pr_number, allow_without_pr=False
         )
-        names = discover_stacks(Stacks(target.client("cloudformation")), base, repository, pr_number)
+        stacks = Stacks(target.client("cloudformation"))
+        names = discover_stacks(stacks, base, repository, pr_number)
+        if not names and not args.stack_name:
+            _refuse_when_the_pr_lives_under_another_name(stacks, base, repository, pr_number)
         names = names or [base]
     else:
         record_path = args.record or args.work_dir / "deployment.json"
@@ -103,6 +107,30 @@ def execute(args: argparse.Namespace) -> int:
     _end_github_deployment(repository, pr_number, bool(args.local))
     print(outcome.final_line, flush=True)
     return 0
+
+
+def _refuse_when_the_pr_lives_under_another_name(
+    stacks: Stacks, base: str, repository: str, pr_number: int | None
+) -> None:
+    """No stack has the name asked for, yet this repository's PR has stacks under another prefix
+    (the app directory or `--stack-prefix` was not given): saying "nothing is still deployed" would
+    be false, so name them and how to remove them."""
+    from runner.errors import StackNotFoundError
+    from runner.guard import ownership_problem
+
+    if pr_number is None:
+        return
+    others = [
+        state.name
+        for name in stacks.live_stack_names()
+        if (state := stacks.describe(name)) is not None
+        and ownership_problem(state.name, state.tags, repository, pr_number) is None
+    ]
+    if others:
+        raise StackNotFoundError(
+            f"no stack named {base} or {base}-*, but PR {pr_number} of {repository} still has: "
+            f"{', '.join(sorted(others))}. Pass the app directory or --stack-prefix to destroy them."
+        )
 
 
 def _end_github_deployment(repository: str, pr_number: int | None, is_local: bool) -> None:

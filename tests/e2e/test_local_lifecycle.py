@@ -191,13 +191,22 @@ def test_one_stack_name_deploys_destroys_and_deploys_twice_more_on_one_long_runn
 ):
     """Regression: the previous engine answered DescribeChangeSet by stack name with the deleted
     stack's change set, and the CDK CLI polled it forever on the second deploy after a destroy."""
-    env = cli_env(endpoint)
+    env = cli_env(endpoint, GITHUB_REPOSITORY="acme/orders")
     args = ["--endpoint-url", endpoint.url, "--pr", "105", "--work-dir", str(tmp_path / "work")]
-    steps = (["deploy", str(app_copy), *args], ["destroy", *args], ["deploy", str(app_copy), *args])
+    steps = (
+        ["deploy", str(app_copy), *args],
+        ["destroy", str(app_copy), *args],
+        ["deploy", str(app_copy), *args],
+    )
     for step in (*steps, ["deploy", str(app_copy), *args]):
         completed = cli(step, tmp_path, env, timeout=240)  # a hang fails here, it never blocks the suite
         assert completed.returncode == 0, f"{step[0]}: " + completed.stdout[-2000:] + completed.stderr[-2000:]
     assert live_stacks(endpoint, "orders-pr-105") == ["orders-pr-105"]
-    final = cli(["destroy", *args], tmp_path, env)
+    # Without the app directory the prefix is the working directory's name: no stack has it, and
+    # destroy says what this PR still has instead of "nothing is still deployed".
+    misdirected = cli(["destroy", *args], tmp_path, env)
+    assert misdirected.returncode == 5, misdirected.stdout + misdirected.stderr
+    assert "still has: orders-pr-105" in misdirected.stderr
+    final = cli(["destroy", str(app_copy), *args], tmp_path, env)
     assert final.returncode == 0, final.stdout + final.stderr
     assert live_stacks(endpoint, "orders-pr-105") == []
