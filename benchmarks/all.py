@@ -253,6 +253,9 @@ def goals(result: dict[str, Any]) -> dict[str, bool]:
             "junit_at_most_one_third_the_memory": junit["memory_ratio"] <= 1 / 3,
             # issue 2: --help well under a second
             "cli_help_under_one_second": result["cli_startup"]["help_ms"] < 1000,
+            # issue 10: no Lambda worker outlives its function or the engine
+            "local_engine_no_worker_left": result["local_engine"]["workers_after_delete"] == 0
+            and result["local_engine"]["workers_after_stop"] == 0,
         }
     )
     flow = result.get("local_flow")
