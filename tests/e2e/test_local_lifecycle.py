@@ -39,6 +39,9 @@ def app_copy(tmp_path):
 def cli_env(endpoint, **extra):
     env = {key: value for key, value in os.environ.items() if not key.startswith(("GITHUB_", "SPT_"))}
     env.update(endpoint.env())
+    # One repository for every command, as a checkout's git remote or Actions gives it: without one,
+    # deploy (app directory) and a record-based destroy (working directory) would name different ones.
+    env["GITHUB_REPOSITORY"] = "acme/orders"
     env.update(extra)
     return env
 
@@ -191,7 +194,7 @@ def test_one_stack_name_deploys_destroys_and_deploys_twice_more_on_one_long_runn
 ):
     """Regression: the previous engine answered DescribeChangeSet by stack name with the deleted
     stack's change set, and the CDK CLI polled it forever on the second deploy after a destroy."""
-    env = cli_env(endpoint, GITHUB_REPOSITORY="acme/orders")
+    env = cli_env(endpoint)
     args = ["--endpoint-url", endpoint.url, "--pr", "105", "--work-dir", str(tmp_path / "work")]
     steps = (
         ["deploy", str(app_copy), *args],
