@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import re
 import subprocess
@@ -40,7 +41,7 @@ class RunContext:
             is_fork = bool(head_repo) and head_repo.get("full_name") != base_repo.get("full_name")
         elif isinstance(event, dict) and isinstance(event.get("inputs"), dict) and event["inputs"].get("pr"):
             pr_number = parse_pr_number(event["inputs"]["pr"], "the workflow_dispatch input `pr`")
-        repository = env.get("GITHUB_REPOSITORY") or _git_repository(cwd) or f"local/{cwd.resolve().name}"
+        repository = env.get("GITHUB_REPOSITORY") or _git_repository(cwd) or _local_repository()
         commit = ""
         if isinstance(pull_request, dict):
             commit = str(_mapping(pull_request.get("head")).get("sha") or "")
@@ -78,6 +79,16 @@ def _git(cwd: Path, *args: str) -> str:
     except (OSError, subprocess.TimeoutExpired):
         return ""
     return completed.stdout.strip() if completed.returncode == 0 else ""
+
+
+def _local_repository() -> str:
+    """No Actions and no git remote: this machine's user owns its local runs. One name whatever the
+    directory, so `deploy APP` and a later `destroy` from elsewhere agree on whose stacks they are."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        user = "unknown"
+    return f"local/{re.sub(r'[^A-Za-z0-9_.-]', '-', user) or 'unknown'}"
 
 
 def _git_repository(cwd: Path) -> str:

@@ -73,7 +73,7 @@ def test_deploy_summary_links_urls_and_escapes_everything_else():
     )  # fmt: skip
     summary = deploy_summary(record, "https://abc.example/prod/", ["Firehose delivery"])
     assert summary.startswith("## 🚀 Deployed 1 stack(s) in 42.5 s")
-    assert "| ApiUrl | [https://abc\\.example/prod/](https://abc.example/prod/) |" in summary
+    assert "| ApiUrl | [https://abc.example/prod/](https://abc.example/prod/) |" in summary
     assert "<b>" not in summary
     assert "@\u200dteam" in summary
     assert "- Firehose delivery" in summary
