@@ -98,6 +98,8 @@ def deployment(endpoint, assembly, tmp_path_factory) -> Iterator[Deployment]:
 @pytest.fixture
 def github() -> Iterator[FakeGitHub]:
     server = FakeGitHub(repository=REPOSITORY, pr_number=PR).start()
+    # The report job's token, with exactly the permissions the README documents for it.
+    server.grant_actions_token(TOKEN, {"pull-requests": "write", "checks": "write", "contents": "read"})
     yield server
     server.stop()
 
@@ -184,7 +186,7 @@ def test_github_502s_and_secondary_rate_limits_are_retried_until_the_comment_is_
     deployment, tmp_path, github
 ):
     limited = ScriptedAnswer("GET", COMMENTS, 403, {"Retry-After": "1"}, {"message": SECONDARY_LIMIT})
-    github.script += [ScriptedAnswer("GET", "/user", 502, body={"message": "Server Error"}), limited]
+    github.script += [ScriptedAnswer("POST", "/graphql", 502, body={"message": "Server Error"}), limited]
     github.script.append(ScriptedAnswer("POST", COMMENTS, 502, body={"message": "Server Error"}))
     completed = report(deployment, tmp_path, results_copy(deployment, tmp_path), github=github)
     assert completed.returncode == 0, output_of(completed)
@@ -197,7 +199,7 @@ def test_github_502s_and_secondary_rate_limits_are_retried_until_the_comment_is_
 
 
 def test_github_down_for_good_costs_a_warning_not_the_tests_verdict(deployment, tmp_path, github):
-    github.script += [ScriptedAnswer("GET", "/user", 502, body={"message": "Server Error"})] * 20
+    github.script += [ScriptedAnswer("POST", "/graphql", 502, body={"message": "Server Error"})] * 20
     completed = report(deployment, tmp_path, results_copy(deployment, tmp_path), github=github)
     assert completed.returncode == 0, output_of(completed)
     assert "::warning title=serverless-pr-test report::PR comment not written" in completed.stdout
