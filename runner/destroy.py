@@ -128,6 +128,13 @@ class Destroyer:
         # Read what needs cleaning after the stack is gone while the stack still lists it.
         resources = self._stacks.resources(name)
         log_groups = self._log_groups.groups_of_functions(self._functions_named_by(name, resources))
+        # The stack's own log groups too: one its template retains (CDK's default for some, such as
+        # a Firehose stream's) would outlive the PR's copy; it is a physical resource of our stack.
+        log_groups += [
+            item.physical_id
+            for item in resources
+            if item.resource_type == LOG_GROUP and item.physical_id and item.physical_id not in log_groups
+        ]
         physical_ids = {item.logical_id: item.physical_id for item in resources}
         # Test event captures add rules to the stack's buses; a bus with rules cannot be deleted.
         buses = [
