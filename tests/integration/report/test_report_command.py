@@ -304,6 +304,9 @@ def test_run_annotations_are_workspace_relative_without_a_workspace_option(
     """`run` passes only where the tests ran (the app directory): the workspace comes from Actions."""
     app = tmp_path / "stacks" / "shop"
     write_results(app / "results", failing={"tests/test_b.py::test_alert"}, shards=[1, 2])
+    # Annotations carry a path only when the file is there: the test file the results name.
+    (app / "tests").mkdir(parents=True)
+    (app / "tests" / "test_b.py").write_text("\n" * 6 + "def test_alert():\n    assert 2 == 1\n")
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
     options = PublishOptions(
