@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from runner import tags as managed_tags
+from runner.aws import LOOPBACK_HOSTS
 from runner.errors import ConfigError, StackNotFoundError
 
 if TYPE_CHECKING:
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
 DEFAULT_REGION = "us-east-1"
 # Temporary test resources outlive a crashed test run by at most this long before janitor may sweep them.
 TEMPORARY_RESOURCE_TTL = timedelta(hours=6)
-_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def _region(env: Mapping[str, str]) -> str:
 
 
 def _is_local(endpoint_url: str | None) -> bool:
-    return bool(endpoint_url) and urlparse(endpoint_url).hostname in _LOCAL_HOSTS
+    return bool(endpoint_url) and urlparse(endpoint_url).hostname in LOOPBACK_HOSTS
 
 
 def _config(context: StackContext) -> Any:
