@@ -34,7 +34,8 @@ BENCHMARKS = ROOT / "benchmarks"
 EXAMPLE_APP = ROOT / "stacks" / "example"
 CLI = Path(sys.executable).parent / "serverless-pr-test"
 
-# Which progress line of `run` starts which phase (runner/run.py, runner/deploy.py, runner/gha.py).
+# Which progress line of `run` starts which phase
+# (runner/run/local_run.py, runner/deploy/deployer.py, runner/gha.py).
 PHASE_MARKERS = (
     ("endpoint", re.compile(r"^Local AWS endpoint on ")),
     ("synth", re.compile(r"^Synthesizing ")),

@@ -72,8 +72,8 @@ def generate(directory: Path, cases: int, files: int, seed: int = 7) -> None:
 
 
 def measure_report(directory: Path) -> dict[str, object]:
-    from runner.durations import save_durations
-    from runner.junit import merge_results
+    from runner.report.junit import merge_results
+    from runner.shards.durations import save_durations
 
     merged = merge_results(directory, max_failures=1_000_000, collect_durations=True)
     save_durations(directory.parent / "report-durations.json", merged.durations_by_nodeid)

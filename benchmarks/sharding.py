@@ -1,4 +1,4 @@
-"""Shard balance: runner.sharding against pytest-split's `least_duration`, on the same synthetic suites.
+"""Shard balance: runner.shards.plan against pytest-split's `least_duration`, on the same synthetic suites.
 
 Imbalance is max / mean of the shards' TRUE durations (1.0 is perfect). Both algorithms see the same
 recorded durations; in the "missing" suites 20% of the tests have no record and both count those as the
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from pytest_split.algorithms import Algorithms
 
-from runner.sharding import GroupBy, estimate_durations, group_key, plan_shards
+from runner.shards.plan import GroupBy, estimate_durations, group_key, plan_shards
 
 SHARD_COUNTS = (4, 8, 16, 50)
 

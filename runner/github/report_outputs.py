@@ -18,7 +18,7 @@ from runner.github.checks import (
 )
 from runner.github.comment import CommentMode, CommentOutcome, CommentRequest, publish
 from runner.github.connection import GithubConnection
-from runner.junit.model import FailureDetail
+from runner.report.junit.model import FailureDetail
 from runner.report.model import Report
 
 TITLE = "serverless-pr-test report"

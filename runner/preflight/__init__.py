@@ -1,6 +1,6 @@
 """Preflight: per-PR isolation and clean-up hazards in a synthesized (and renamed) assembly.
 
-`check_assembly` is pure over the assembly files and the app directory; `runner.commands.check` and
+`check_assembly` is pure over the assembly files and the app directory; `runner.preflight.command` and
 every deploy run it. Names shared between PRs stop a deploy (`PreflightError`) unless allowed.
 """
 
@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from runner.assembly_rename import RenamedAssembly
+from runner.deploy.assembly_rename import RenamedAssembly
+from runner.deploy.templates import stack_templates
 from runner.errors import PreflightError
 from runner.preflight.assembly_rules import context_lookups, docker_assets, pinned_environment
 from runner.preflight.expressions import Scope
 from runner.preflight.model import Finding, Hazard, PreflightReport
 from runner.preflight.template_rules import TemplateContext, check_template
-from runner.templates import stack_templates
 
 __all__ = [
     "Finding",

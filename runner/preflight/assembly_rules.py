@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from runner.assembly import MANIFEST_FILE, CloudAssembly, StackArtifact, read_json
+from runner.deploy.assembly import MANIFEST_FILE, CloudAssembly, StackArtifact, read_json
 from runner.preflight.model import Finding, Hazard
 
 UNKNOWN_ACCOUNT = "unknown-account"

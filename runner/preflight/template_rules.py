@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from runner.deploy.templates import StackTemplate, walk_strings
 from runner.naming import squash
 from runner.preflight.expressions import NameValue, Scope, evaluate
 from runner.preflight.model import Finding, Hazard
 from runner.preflight.physical_names import RULES_BY_TYPE, NameRule
-from runner.templates import StackTemplate, walk_strings
 
 RETAINING_POLICIES = ("Retain", "RetainExceptOnCreate", "Snapshot")
 EXPORT_NAME_MAX_LENGTH = 255

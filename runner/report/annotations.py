@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from runner.junit.model import FailureDetail, LocationSource, MergedResults
+from runner.report.junit.model import FailureDetail, LocationSource, MergedResults
 
 # GitHub shows at most 10 error annotations per step and 50 per job; more is noise.
 MAX_ANNOTATIONS = 50

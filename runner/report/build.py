@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from runner.context import RunContext
-from runner.junit import merge_results
 from runner.record import DeploymentRecord
+from runner.report.junit import merge_results
 from runner.report.model import Phase, Report, RunInfo
 from runner.tags import parse_time
 
@@ -61,8 +61,8 @@ def _estimate(
     from botocore.exceptions import BotoCoreError, ClientError
 
     from runner.aws import AwsTarget
-    from runner.cost import estimate_with_clients
     from runner.errors import RunnerError
+    from runner.report.cost import estimate_with_clients
 
     if client_factory is None:
         target = AwsTarget(region=record.region, endpoint_url=record.endpoint_url)
@@ -82,7 +82,7 @@ def _estimate(
 
 
 def _deploy_start(record: DeploymentRecord) -> datetime | None:
-    """`deployed_at` is when the deploy started (runner/deploy.py)."""
+    """`deployed_at` is when the deploy started (runner/deploy/deployer.py)."""
     try:
         return parse_time(record.deployed_at)
     except ValueError:

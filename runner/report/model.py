@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from runner.cost.model import CostEstimate
-from runner.junit.model import MergedResults
+from runner.report.cost.model import CostEstimate
+from runner.report.junit.model import MergedResults
 
 _PREFIX_UNSAFE = re.compile(r"[^a-z0-9-]+")
 

@@ -47,7 +47,7 @@ def publish_report(report: Report, options: PublishOptions, env: Mapping[str, st
     if options.durations is not None:
         _write_durations(report, options.durations, planned)
     if options.merged_junit is not None:
-        from runner.junit import write_merged_junit
+        from runner.report.junit import write_merged_junit
 
         write_merged_junit(report.results.files, options.merged_junit, planned or ())
     github = _github(report, options, environment, summary_markdown, workspace)
@@ -72,9 +72,9 @@ def _annotate(report: Report, workspace: Path | None, tests_root: Path | None) -
 
 
 def _write_durations(report: Report, path: Path, planned: set[str] | None) -> None:
-    from runner.durations import load_durations, save_durations
     from runner.errors import ConfigError
-    from runner.junit.timings import merged_store
+    from runner.report.junit.timings import merged_store
+    from runner.shards.durations import load_durations, save_durations
 
     try:
         previous = load_durations(path)
@@ -85,9 +85,9 @@ def _write_durations(report: Report, path: Path, planned: set[str] | None) -> No
 
 
 def _planned_nodeids(results_dir: Path) -> set[str]:
-    from runner.junit.merge import discover
-    from runner.junit.parser import JUnitReadError
-    from runner.junit.plans import ShardPlan
+    from runner.report.junit.merge import discover
+    from runner.report.junit.parser import JUnitReadError
+    from runner.report.junit.plans import ShardPlan
 
     planned: set[str] = set()
     for plan_file in discover(results_dir)[1]:

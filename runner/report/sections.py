@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from runner.junit.model import Outcome, ProblemKind
 from runner.report.escape import code_block, inline, tail_lines
 from runner.report.gantt import gantt
+from runner.report.junit.model import Outcome, ProblemKind
 from runner.report.model import Report
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from runner.junit.model import Outcome
 from runner.report.escape import tail_lines
+from runner.report.junit.model import Outcome
 from runner.report.model import Report
 from runner.report.sections import duration, plural, usd
 

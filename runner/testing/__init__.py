@@ -1,5 +1,5 @@
 """Helpers for event-driven serverless tests against a PR stack. The pytest plugin
-(`runner.pytest_plugin`) wraps them in fixtures; they work without pytest too.
+(`runner.shards.pytest_plugin`) wraps them in fixtures; they work without pytest too.
 
     def test_reservation_publishes_stock_reserved(stack, capture_events, correlation_id):
         events = capture_events(stack["BusName"], {"detail-type": ["StockReserved"]})
@@ -11,7 +11,6 @@
         item = eventually(lambda: table.get_item(...).get("Item"), timeout=20)
 """
 
-from runner.testing.capture_sweep import sweep_captures
 from runner.testing.events import EventCapture, contains
 from runner.testing.idempotency import assert_idempotent
 from runner.testing.ids import correlation_id, isolation_key, run_id_from_env
@@ -37,6 +36,5 @@ __all__ = [
     "shuffled_with_duplicates",
     "stack_from_names",
     "stack_from_record",
-    "sweep_captures",
     "warm",
 ]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from runner.action_inputs import env_name
+from runner.cli.action_inputs import env_name
 
 from .conftest import REPO_ROOT
 

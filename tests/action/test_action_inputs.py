@@ -1,4 +1,4 @@
-"""runner.action_inputs: the action's INPUT_* variables become one runner command line, as data."""
+"""runner.cli.action_inputs: the action's INPUT_* variables become one runner command line, as data."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import pytest
 import yaml
 
-from runner.action_inputs import ActionCommand, ActionInputs, env_name
+from runner.cli.action_inputs import ActionCommand, ActionInputs, env_name
 from runner.errors import ConfigError
 
 from .conftest import REPO_ROOT

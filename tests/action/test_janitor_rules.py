@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from runner.commands.janitor import render_summary
-from runner.janitor import Janitor, JanitorAction, JanitorReport, Outcome, Reason, is_ours, judge
-from runner.janitor_sources import PrState
+from runner.janitor.command import render_summary
+from runner.janitor.janitor import Janitor, JanitorAction, JanitorReport, Outcome, Reason, is_ours, judge
+from runner.janitor.sources import PrState
 from runner.tags import EXPIRES_AT, MANAGED, PR, REPOSITORY, format_time
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)

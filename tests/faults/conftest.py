@@ -19,7 +19,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from runner.cdk import cli_environment, find_cdk_executable
+from runner.deploy.cdk import cli_environment, find_cdk_executable
 from runner.local import LocalEndpoint
 
 collect_ignore = ["app"]  # the fault app's own tests run inside the cases, not in this session

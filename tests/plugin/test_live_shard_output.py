@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from runner.shard_run import ShardRequest, run_shard
-from runner.sharding import ShardSpec
+from runner.shards.plan import ShardSpec
+from runner.shards.run_shard import ShardRequest, run_shard
 from runner.testing import eventually
 
 BLOCKING_TEST = """

@@ -200,8 +200,8 @@ def test_without_options_the_plugin_changes_nothing(pytester):
 
 def test_importing_the_plugin_loads_no_aws_or_sharding_code():
     code = (
-        "import sys, runner.pytest_plugin\n"
-        "heavy = ('boto3', 'botocore', 'moto', 'runner.sharding', 'runner.testing')\n"
+        "import sys, runner.shards.pytest_plugin\n"
+        "heavy = ('boto3', 'botocore', 'moto', 'runner.shards.plan', 'runner.testing')\n"
         "print([m for m in heavy if m in sys.modules])\n"
     )
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from defusedxml import ElementTree
 
-from runner.durations import merge_results
 from runner.record import DeployedStack, DeploymentRecord
-from runner.shard_plan import PlanSlice, check_slices
-from runner.shard_run import ShardRequest, run_shard
-from runner.sharding import ShardSpec
+from runner.shards.durations import merge_results
+from runner.shards.plan import ShardSpec
+from runner.shards.run_shard import ShardRequest, run_shard
+from runner.shards.slices import PlanSlice, check_slices
 
 
 def make_app(root: Path, tests: dict[str, str]) -> Path:

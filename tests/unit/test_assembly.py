@@ -4,8 +4,8 @@ import shutil
 
 import pytest
 
-from runner.assembly import CloudAssembly, StackArtifact, deployment_order
-from runner.assembly_rename import path_hash, plan_stack_names, rename_assembly
+from runner.deploy.assembly import CloudAssembly, StackArtifact, deployment_order
+from runner.deploy.assembly_rename import path_hash, plan_stack_names, rename_assembly
 from runner.errors import ConfigError, SynthError
 
 

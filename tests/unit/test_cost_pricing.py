@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from runner.cost import PriceTable, Resource, Service, price_resources
-from runner.cost.catalog import FREE, METERS
-from runner.cost.estimate import _queries
-from runner.cost.model import MetricQuery, ResourceFacts
 from runner.errors import ConfigError
+from runner.report.cost import PriceTable, Resource, Service, price_resources
+from runner.report.cost.catalog import FREE, METERS
+from runner.report.cost.estimate import _queries
+from runner.report.cost.model import MetricQuery, ResourceFacts
 
 TABLE = PriceTable.load()
 END = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)

@@ -9,11 +9,11 @@ import zipfile
 from io import BytesIO
 from pathlib import Path
 
+from runner.deploy.synth_cache import STAMP_FILE, reusable_assembly
 from runner.dev.assets import CodeAsset, FunctionCode, code_assets, source_directory
 from runner.dev.changes import ChangeKind, SourceWatcher, classify
 from runner.dev.hotswap import zip_directory
 from runner.dev.sources import content_hash, source_files
-from runner.dev.synth_cache import STAMP_FILE, reusable_assembly
 
 
 def make_app(root: Path) -> Path:

@@ -9,7 +9,8 @@ from _pytest.junitxml import mangle_test_address
 from hypothesis import given
 from hypothesis import strategies as st
 
-from runner.durations import (
+from runner.errors import ConfigError
+from runner.shards.durations import (
     junit_address,
     junit_case_seconds,
     load_durations,
@@ -17,7 +18,6 @@ from runner.durations import (
     merge_results,
     save_durations,
 )
-from runner.errors import ConfigError
 
 
 def test_missing_store_is_empty_and_a_saved_store_reads_back(tmp_path):

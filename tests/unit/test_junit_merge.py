@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from runner.junit import MergedResults, ProblemKind, merge_files, merge_results, write_merged_junit
-from runner.junit.location import locate
-from runner.junit.nodeid import NodeIdResolver, mangle
-from runner.junit.timings import merged_store
-from runner.shard_plan import PlanSlice
-from runner.sharding import ShardSpec, plan_hash
+from runner.report.junit import MergedResults, ProblemKind, merge_files, merge_results, write_merged_junit
+from runner.report.junit.location import locate
+from runner.report.junit.nodeid import NodeIdResolver, mangle
+from runner.report.junit.timings import merged_store
+from runner.shards.plan import ShardSpec, plan_hash
+from runner.shards.slices import PlanSlice
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "junit"
 
@@ -380,7 +380,7 @@ def test_a_duplicate_names_where_it_was_first_reported_and_where_again(tmp_path:
 
 
 def test_unusable_times_never_reach_the_durations_store(tmp_path: Path) -> None:
-    from runner.durations import load_durations, save_durations
+    from runner.shards.durations import load_durations, save_durations
 
     shutil.copy(CORPUS / "pytest" / "unusable_times.xml", tmp_path / "shard-1.xml")
     merged = merge_results(tmp_path)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from runner.junit.model import NO_DETAIL, CaseRecord, Outcome
-from runner.junit.parser import MAX_TEXT_CHARS, FileScan, JUnitReadError, iter_cases
+from runner.report.junit.model import NO_DETAIL, CaseRecord, Outcome
+from runner.report.junit.parser import MAX_TEXT_CHARS, FileScan, JUnitReadError, iter_cases
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "junit"
 

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from runner.assembly import CloudAssembly
-from runner.assembly_rename import RenamedAssembly, StackRename
+from runner.deploy.assembly import CloudAssembly
+from runner.deploy.assembly_rename import RenamedAssembly, StackRename
+from runner.deploy.parameters import ParameterInputs, from_flags, from_lines
 from runner.errors import ConfigError
-from runner.parameters import ParameterInputs, from_flags, from_lines
 
 
 @pytest.fixture

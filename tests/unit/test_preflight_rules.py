@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from runner.assembly import StackArtifact
+from runner.deploy.assembly import StackArtifact
+from runner.deploy.templates import StackTemplate
 from runner.errors import PreflightError
 from runner.preflight import PreflightReport, require_no_shared_names
 from runner.preflight.expressions import Scope
 from runner.preflight.model import Hazard
 from runner.preflight.render import markdown, terminal_lines
 from runner.preflight.template_rules import TemplateContext, check_template
-from runner.templates import StackTemplate
 
 STACK = "shop-pr-12-data"
 CONTEXT = TemplateContext(

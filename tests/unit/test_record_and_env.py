@@ -4,7 +4,7 @@ import pytest
 
 from runner.errors import ConfigError
 from runner.record import DeployedStack, DeploymentRecord
-from runner.test_env import environment_for_tests, output_variable
+from runner.shards.test_env import environment_for_tests, output_variable
 
 
 def make_record(endpoint_url="http://localhost:4566"):

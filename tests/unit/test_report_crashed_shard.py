@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from runner.junit import ProblemKind, merge_results
-from runner.shard_run import ShardRequest, run_shard
-from runner.sharding import ShardSpec
+from runner.report.junit import ProblemKind, merge_results
+from runner.shards.plan import ShardSpec
+from runner.shards.run_shard import ShardRequest, run_shard
 
 CRASHING_TESTS = """
 import os, signal

@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 
-from runner.junit import merge_files, write_merged_junit
-from runner.junit.formats.base import FileScan
-from runner.junit.model import MergedResults
-from runner.junit.nodeid import NodeIdResolver, display_id
-from runner.junit.parser import JUnitReadError, iter_cases
 from runner.report.annotations import report_annotations
+from runner.report.junit import merge_files, write_merged_junit
+from runner.report.junit.formats.base import FileScan
+from runner.report.junit.model import MergedResults
+from runner.report.junit.nodeid import NodeIdResolver, display_id
+from runner.report.junit.parser import JUnitReadError, iter_cases
 from runner.report.model import Report, RunInfo
 from runner.report.sections import status
 

@@ -10,9 +10,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from runner.cost.model import CostEstimate, CostLine, Service, Unpriced
-from runner.junit import merge_results
-from runner.junit.nodeid import mangle
 from runner.report import (
     COMMENT_BUDGET,
     SUMMARY_BUDGET,
@@ -22,7 +19,10 @@ from runner.report import (
     render_markdown,
     render_terminal,
 )
+from runner.report.cost.model import CostEstimate, CostLine, Service, Unpriced
 from runner.report.escape import code_block, inline
+from runner.report.junit import merge_results
+from runner.report.junit.nodeid import mangle
 from runner.report.sections import usd
 
 NOW = datetime(2026, 11, 21, 7, 0, tzinfo=UTC)

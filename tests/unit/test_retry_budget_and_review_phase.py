@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from runner.aws import MAX_ATTEMPTS, retry_environment
-from runner.cdk import cli_environment, throttled
-from runner.shard_run import ShardRequest, shard_environment
-from runner.sharding import ShardSpec
+from runner.deploy.cdk import cli_environment, throttled
+from runner.shards.plan import ShardSpec
+from runner.shards.run_shard import ShardRequest, shard_environment
 from runner.stacks import StackPhase
 
 

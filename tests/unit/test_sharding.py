@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from pytest_split.algorithms import Algorithms
 
 from runner.errors import ConfigError
-from runner.sharding import GroupBy, ShardSpec, estimate_durations, group_key, plan_shards
+from runner.shards.plan import GroupBy, ShardSpec, estimate_durations, group_key, plan_shards
 
 
 @pytest.mark.parametrize(("text", "expected"), [("1/1", (1, 1)), ("2/4", (2, 4)), (" 3 / 8 ", (3, 8))])

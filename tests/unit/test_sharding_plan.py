@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from runner.shard_plan import PlanSlice, check_slices
-from runner.sharding import ShardSpec, plan_hash
+from runner.shards.plan import ShardSpec, plan_hash
+from runner.shards.slices import PlanSlice, check_slices
 
 
 def _slices(shards):

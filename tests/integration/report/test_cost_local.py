@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from runner.cost import PriceTable, Service, estimate_with_clients
+from runner.report.cost import PriceTable, Service, estimate_with_clients
 
 TABLE = PriceTable.load()
 

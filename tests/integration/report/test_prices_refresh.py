@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from runner.cli import main
-from runner.cost.prices import DEFAULT_TABLE, PriceTable
+from runner.cli.main import main
+from runner.report.cost.prices import DEFAULT_TABLE, PriceTable
 
 
 def product(unit: str, usd: str, begin: str = "0") -> str:

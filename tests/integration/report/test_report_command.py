@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 
 from runner.github.permissions import permission_map
-from runner.junit.nodeid import mangle
 from runner.local import LocalEndpoint
 from runner.record import DeployedStack, DeploymentRecord
 from runner.report import PublishOptions, ReportInputs, render_terminal, report_run
-from runner.shard_plan import PlanSlice
-from runner.sharding import ShardSpec, plan_hash
+from runner.report.junit.nodeid import mangle
+from runner.shards.plan import ShardSpec, plan_hash
+from runner.shards.slices import PlanSlice
 from runner.tags import format_time
 
 from .github_server import FakeGitHub

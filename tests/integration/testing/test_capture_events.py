@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from runner.testing.capture_sweep import sweep_captures
+from runner.destroy.capture_sweep import sweep_captures
 from runner.testing.events import CAPTURE_PREFIX, EventCapture
 
 PATTERN = {"source": ["shop.inventory"], "detail-type": ["StockReserved"]}

@@ -1,0 +1,201 @@
+"""`serverless-pr-test destroy`: delete the PR's stacks (only ours), verify nothing is left."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from runner.cli.options import add_naming_options, add_target_options
+
+if TYPE_CHECKING:
+    from runner.aws import AwsTarget
+    from runner.destroy.destroyer import DestroyOutcome
+    from runner.stacks import Stacks
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "app_dir",
+        nargs="?",
+        type=Path,
+        default=Path(),
+        help="app directory (its name is the default prefix)",
+    )
+    parser.add_argument(
+        "--record", type=Path, help="deployment record from deploy (default: <work-dir>/deployment.json)"
+    )
+    parser.add_argument(
+        "--repository",
+        help="owner/name whose stacks these are (default: $GITHUB_REPOSITORY, else the git remote); "
+        "a record naming another repository is refused",
+    )
+    add_naming_options(parser)
+    add_target_options(parser, local_help="destroy on the local endpoint")
+
+
+def execute(args: argparse.Namespace) -> int:
+    import os
+    from urllib.parse import urlsplit
+
+    from runner import gha
+    from runner.aws import LOOPBACK_HOSTS
+    from runner.cli.options import (
+        checked_target,
+        default_prefix,
+        detect_context,
+        repository_from,
+        target_from_args,
+    )
+    from runner.deploy.deployer import choose_stack_name
+    from runner.destroy.destroyer import discover_stacks
+    from runner.errors import ConfigError
+    from runner.github.events import dependabot_without_credentials
+    from runner.record import DeploymentRecord
+    from runner.stacks import Stacks
+
+    if not target_from_args(args).is_local and dependabot_without_credentials(os.environ):
+        gha.annotation(
+            "notice",
+            "pull request from Dependabot without AWS credentials: nothing was deployed, destroy skipped",
+            title="serverless-pr-test destroy",
+        )
+        return 0
+    run_id: str | None = None
+    # Whose stacks these are comes from the environment or --repository, never from a file.
+    repository = repository_from(args, args.app_dir)
+    if args.pr or args.stack_name:
+        target = target_from_args(args)
+        # No synth: find the PR's stacks by name; only those whose tags say they are ours count.
+        pr_number = detect_context(args, args.app_dir).pr_number
+        base = choose_stack_name(
+            args.stack_name, default_prefix(args, args.app_dir), pr_number, allow_without_pr=False
+        )
+        stacks = Stacks(target.client("cloudformation"))
+        names = discover_stacks(stacks, base, repository, pr_number)
+        if not names and not args.stack_name:
+            _refuse_when_the_pr_lives_under_another_name(stacks, base, repository, pr_number)
+        names = names or [base]
+    else:
+        record_path = args.record or args.work_dir / "deployment.json"
+        record = DeploymentRecord.read(record_path)
+        if record.repository != repository:
+            raise ConfigError(
+                f"deployment record {record_path} is for repository {record.repository!r}, but this "
+                f"run is for {repository!r} ($GITHUB_REPOSITORY or --repository): refusing to use it"
+            )
+        pr_number, names = record.pr_number, list(record.stack_names)
+        if not names:  # a deploy that failed before creating any stack
+            print(f"Deployment record {record_path} lists no stacks: nothing to destroy.")
+            print("Nothing is still deployed.", flush=True)
+            return 0
+        base = names[0]
+        run_id = record.run_id  # a stack another run deployed since is that run's to destroy
+        target = target_from_args(args)
+        if record.endpoint_url and not (args.endpoint_url or args.local):
+            # A file must not send this machine's AWS credentials anywhere but this machine.
+            if urlsplit(record.endpoint_url).hostname not in LOOPBACK_HOSTS:
+                raise ConfigError(
+                    f"deployment record {record_path} names endpoint {record.endpoint_url!r}, which is "
+                    "not on this machine: pass --endpoint-url to destroy there"
+                )
+            target = checked_target(record.region, record.endpoint_url, f"deployment record {record_path}")
+    outcome = destroy_stacks(target, repository, pr_number, names, run_id, base)
+    print(outcome.summary())
+    _end_github_deployment(repository, pr_number, bool(args.local))
+    print(outcome.final_line, flush=True)
+    return 0
+
+
+def _refuse_when_the_pr_lives_under_another_name(
+    stacks: Stacks, base: str, repository: str, pr_number: int | None
+) -> None:
+    """No stack has the name asked for, yet this repository's PR has stacks under another prefix
+    (the app directory or `--stack-prefix` was not given): saying "nothing is still deployed" would
+    be false, so name them and how to remove them."""
+    from runner.errors import StackNotFoundError
+    from runner.guard import ownership_problem
+
+    if pr_number is None:
+        return
+    others = [
+        state.name
+        for name in stacks.live_stack_names()
+        if (state := stacks.describe(name)) is not None
+        and ownership_problem(state.name, state.tags, repository, pr_number) is None
+    ]
+    if others:
+        raise StackNotFoundError(
+            f"no stack named {base} or {base}-*, but PR {pr_number} of {repository} still has: "
+            f"{', '.join(sorted(others))}. Pass the app directory or --stack-prefix to destroy them."
+        )
+
+
+def _end_github_deployment(repository: str, pr_number: int | None, is_local: bool) -> None:
+    """The PR timeline shows the environment's end: its GitHub deployments become inactive."""
+    import os
+    from pathlib import Path
+
+    from runner.context import RunContext
+    from runner.github.deploy_hooks import deactivate
+
+    context = RunContext.detect(os.environ, Path.cwd())
+    deactivate(RunContext(repository, pr_number, context.commit, context.run_id), is_local=is_local)
+
+
+def destroy_stacks(
+    target: AwsTarget,
+    repository: str,
+    pr_number: int | None,
+    names_in_deploy_order: list[str],
+    run_id: str | None = None,
+    base_name: str | None = None,
+    embedded: bool = False,
+) -> DestroyOutcome:
+    """Shared by `destroy` and `run`; `run_id` set: only stacks that run deployed last.
+
+    A first SIGINT/SIGTERM lets the destroy finish, a second stops it (runner.destroy.cancellation). The
+    outcome's `final_line`, or the message of the error raised, ends with what is still deployed."""
+    from dataclasses import replace
+
+    from runner import gha
+    from runner.cli.options import build_destroyer
+    from runner.destroy.cancellation import (
+        DestroyStopped,
+        RemovalCommand,
+        final_status,
+        shielded,
+        still_deployed,
+    )
+    from runner.errors import GuardError, RunnerError, StoppedError
+    from runner.stacks import Stacks
+
+    command = RemovalCommand(
+        base_name or names_in_deploy_order[0], repository, pr_number, target.region, target.endpoint_url
+    )
+    outcome: DestroyOutcome | None = None
+    failure: RunnerError | None = None
+    with shielded() as signals:
+        try:
+            with gha.group(f"Destroy {', '.join(names_in_deploy_order)}"):
+                outcome = build_destroyer(target).destroy(
+                    names_in_deploy_order, repository, pr_number, run_id
+                )
+        except DestroyStopped:
+            pass
+        except GuardError:
+            raise  # refused before anything was touched: the stacks are not ours to list
+        except RunnerError as error:
+            failure = error
+        signals.may_stop = False
+        status = final_status(
+            still_deployed(Stacks(target.client("cloudformation")), names_in_deploy_order), command
+        )
+    if signals.exit_code is not None:
+        how = "stopped the destroy" if len(signals.received) > 1 else "arrived; the destroy finished first"
+        detail = f" ({failure})" if failure else ""
+        raise StoppedError(f"{signals.first_name} {how}{detail}.\n{status}", signals.exit_code)
+    if failure is not None:
+        raise type(failure)(f"{failure}\n{status}") from failure
+    assert outcome is not None
+    return replace(outcome, final_line=status)

@@ -1,2 +1,0 @@
-"""One reader per result file format, chosen by the root element; each turns expat callbacks into
-CaseRecords (see runner/junit/parser.py for the stream around them)."""

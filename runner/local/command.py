@@ -1,0 +1,43 @@
+"""`serverless-pr-test local`: the embedded AWS endpoint in the foreground."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import signal
+import threading
+
+from runner.cli.options import add_delivery_latency_option
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--port", type=int, default=4566, help="port on 127.0.0.1 (default 4566; 0 = any free port)"
+    )
+    parser.add_argument(
+        "--region", default="us-east-1", help="region the endpoint claims (default us-east-1)"
+    )
+    add_delivery_latency_option(parser)
+
+
+def execute(args: argparse.Namespace) -> int:
+    from runner.errors import ConfigError
+    from runner.local import LocalEndpoint
+
+    if not 0 <= args.port <= 65535:
+        raise ConfigError(f"--port must be between 0 and 65535, got {args.port}")
+    from runner.local.delivery import DeliveryLatency
+
+    latency = DeliveryLatency.parse(args.delivery_latency)
+    endpoint = LocalEndpoint.start(port=args.port, region=args.region, delivery_latency=latency)
+    stop = threading.Event()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signal_number, lambda *_: stop.set())
+    print(f"Local AWS endpoint listening on {endpoint.url}. Export these to use it:", flush=True)
+    for name, value in endpoint.env().items():
+        print(f"export {name}={shlex.quote(value)}", flush=True)
+    print("Press Ctrl-C to stop.", flush=True)
+    stop.wait()
+    endpoint.stop()
+    print("Local AWS endpoint stopped.")
+    return 0
