@@ -14,9 +14,9 @@ import random
 import re
 import threading
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 from urllib.parse import urlparse
+
+from tests.support.http_server import ANY_METHOD, LoopbackServer, Request, Response
 
 _SERVICE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade"}
@@ -32,22 +32,21 @@ class ThrottlingProxy:
         self._lock = threading.Lock()
         self.forwarded: Counter[str] = Counter()
         self.throttled: Counter[str] = Counter()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        # `localhost` in the URL, as the endpoint's own URL says it.
+        # HTTP/1.1: the SDKs keep their connections alive through the proxy.
+        self._server = LoopbackServer(url_host="localhost", protocol_version="HTTP/1.1")
+        self._server.route(ANY_METHOD, r".*", self._relay)
 
     @property
     def url(self) -> str:
-        # `localhost`, as for the endpoint itself: moto only resolves template URLs containing it.
-        return f"http://localhost:{self._server.server_address[1]}"
+        return self._server.url
 
     def start(self) -> ThrottlingProxy:
-        self._thread.start()
+        self._server.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()
 
     def _should_throttle(self, service: str | None) -> bool:
         if service is None:
@@ -61,87 +60,46 @@ class ThrottlingProxy:
         with self._lock:
             return self._random.randrange(choices)
 
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        proxy = self
+    def _relay(self, request: Request) -> Response:
+        match = _SERVICE.search(request.header("Authorization"))
+        service = match.group(1) if match else None
+        if self._should_throttle(service):
+            return self._refuse(request, str(service))
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_BY_HOP}
+        connection = http.client.HTTPConnection(*self._upstream, timeout=300)
+        try:
+            connection.request(request.method, request.target, body=request.body, headers=headers)
+            response = connection.getresponse()
+            payload = response.read()
+        finally:
+            connection.close()
+        kept = tuple(
+            (name, value)
+            for name, value in response.getheaders()
+            if name.lower() not in _HOP_BY_HOP | _SET_BY_PROXY
+        )
+        return Response(response.status, payload, content_type=None, headers=kept, reason=response.reason)
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return
-
-            def _relay(self) -> None:
-                body = self._read_body()
-                match = _SERVICE.search(self.headers.get("Authorization", ""))
-                service = match.group(1) if match else None
-                if proxy._should_throttle(service):
-                    self._refuse(str(service))
-                    return
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
-                connection = http.client.HTTPConnection(*proxy._upstream, timeout=300)
-                try:
-                    connection.request(self.command, self.path, body=body, headers=headers)
-                    response = connection.getresponse()
-                    payload = response.read()
-                    self.send_response(response.status, response.reason)
-                    for name, value in response.getheaders():
-                        if name.lower() not in _HOP_BY_HOP | _SET_BY_PROXY:
-                            self.send_header(name, value)
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    if self.command != "HEAD":
-                        self.wfile.write(payload)
-                finally:
-                    connection.close()
-
-            def _read_body(self) -> bytes:
-                if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-                    chunks = []
-                    while size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
-                        chunks.append(self.rfile.read(size))
-                        self.rfile.readline()
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        continue  # trailers
-                    return b"".join(chunks)
-                length = int(self.headers.get("Content-Length") or 0)
-                return self.rfile.read(length) if length else b""
-
-            def _refuse(self, service: str) -> None:
-                """The protocol's throttling error (HTTP 400/429), or its 503, chosen at random."""
-                unavailable = proxy._pick(2) == 0
-                status = 503 if unavailable else 400
-                if service == "s3":  # REST-XML: S3 throttles with 503 SlowDown
-                    code = "ServiceUnavailable" if unavailable else "SlowDown"
-                    xml = f"<Error><Code>{code}</Code><Message>Reduce your request rate.</Message></Error>"
-                    self._answer(503, "application/xml", xml.encode(), {})
-                elif self.headers.get("X-Amz-Target"):  # JSON protocols
-                    code = "ServiceUnavailableException" if unavailable else "ThrottlingException"
-                    body = json.dumps({"__type": code, "message": "Rate exceeded"}).encode()
-                    self._answer(status, "application/x-amz-json-1.1", body, {"x-amzn-ErrorType": code})
-                elif "x-www-form-urlencoded" in self.headers.get("Content-Type", ""):  # query
-                    code = "ServiceUnavailable" if unavailable else "Throttling"
-                    xml = (
-                        f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>Rate "
-                        "exceeded</Message></Error><RequestId>0</RequestId></ErrorResponse>"
-                    )
-                    self._answer(status, "text/xml", xml.encode(), {})
-                else:  # REST-JSON (Lambda): 429 TooManyRequestsException
-                    code = "ServiceException" if unavailable else "TooManyRequestsException"
-                    body = json.dumps({"message": "Rate exceeded"}).encode()
-                    self._answer(
-                        503 if unavailable else 429, "application/json", body, {"x-amzn-ErrorType": code}
-                    )
-
-            def _answer(self, status: int, content_type: str, body: bytes, headers: dict[str, str]) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(body)
-
-            do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = do_PATCH = _relay
-
-        return Handler
+    def _refuse(self, request: Request, service: str) -> Response:
+        """The protocol's throttling error (HTTP 400/429), or its 503, chosen at random."""
+        unavailable = self._pick(2) == 0
+        status = 503 if unavailable else 400
+        if service == "s3":  # REST-XML: S3 throttles with 503 SlowDown
+            code = "ServiceUnavailable" if unavailable else "SlowDown"
+            xml = f"<Error><Code>{code}</Code><Message>Reduce your request rate.</Message></Error>"
+            return Response(503, xml.encode(), "application/xml")
+        if request.header("X-Amz-Target"):  # JSON protocols
+            code = "ServiceUnavailableException" if unavailable else "ThrottlingException"
+            body = json.dumps({"__type": code, "message": "Rate exceeded"}).encode()
+            return Response(status, body, "application/x-amz-json-1.1", (("x-amzn-ErrorType", code),))
+        if "x-www-form-urlencoded" in request.header("Content-Type"):  # query
+            code = "ServiceUnavailable" if unavailable else "Throttling"
+            xml = (
+                f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>Rate "
+                "exceeded</Message></Error><RequestId>0</RequestId></ErrorResponse>"
+            )
+            return Response(status, xml.encode(), "text/xml")
+        # REST-JSON (Lambda): 429 TooManyRequestsException
+        code = "ServiceException" if unavailable else "TooManyRequestsException"
+        body = json.dumps({"message": "Rate exceeded"}).encode()
+        return Response(503 if unavailable else 429, body, "application/json", (("x-amzn-ErrorType", code),))

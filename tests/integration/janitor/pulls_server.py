@@ -2,68 +2,50 @@
 
 from __future__ import annotations
 
-import json
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+
+from tests.support.http_server import NOT_FOUND, LoopbackServer, Request, Response
 
 
 class PullsServer:
     def __init__(self, repository: str, states: dict[int, str]) -> None:
         self.repository = repository
         self.states = states  # PR number -> "open" / "closed"; others answer 404
-        self.requests: list[str] = []
-        self.authorizations: list[str] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._server = LoopbackServer().route(
+            "GET", rf"/repos/{re.escape(repository)}/pulls/(?P<number>\d+)", self._pull
+        )
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self._server.url
+
+    @property
+    def requests(self) -> list[str]:
+        return [request.target for request in self._server.requests]
+
+    @property
+    def authorizations(self) -> list[str]:
+        return [request.header("Authorization") for request in self._server.requests]
 
     def start(self) -> PullsServer:
-        self._thread.start()
+        self._server.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                return
-
-            def do_GET(self) -> None:
-                server.requests.append(self.path)
-                server.authorizations.append(self.headers.get("Authorization", ""))
-                match = re.fullmatch(rf"/repos/{re.escape(server.repository)}/pulls/(\d+)", self.path)
-                number = int(match.group(1)) if match else None
-                if number is None or number not in server.states:
-                    self._send(404, {"message": "Not Found"})
-                    return
-                base = f"{server.url}/repos/{server.repository}"
-                self._send(
-                    200,
-                    {
-                        "id": number,
-                        "number": number,
-                        "state": server.states[number],
-                        "url": f"{base}/pulls/{number}",
-                        "title": f"PR {number}",
-                        "merged": False,
-                    },
-                )
-
-            def _send(self, status: int, payload: dict[str, Any]) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        return Handler
+    def _pull(self, request: Request) -> Response:
+        number = int(request.params["number"])
+        if number not in self.states:
+            return NOT_FOUND
+        return Response.json(
+            200,
+            {
+                "id": number,
+                "number": number,
+                "state": self.states[number],
+                "url": f"{self.url}/repos/{self.repository}/pulls/{number}",
+                "title": f"PR {number}",
+                "merged": False,
+            },
+        )

@@ -14,16 +14,18 @@ to GitHub (report, comment, check run, deployments, the Actions workflow tests).
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlparse
+
+from tests.support.http_server import LoopbackServer, Request, Response
 
 from .github_rules import ACTIONS_LOGIN, TokenGrant, TokenKind, permission_endpoint, refusal, rest_description
 from .github_state import GitHubState
+
+# The methods GitHub's REST API uses here; any other is answered 404 by the skeleton, never handled.
+METHODS = ("GET", "POST", "PATCH", "DELETE")
 
 
 @dataclass
@@ -40,27 +42,31 @@ class FakeGitHub(GitHubState):
         super().__init__(repository, pr_number)
         self.login = login  # the default PAT's user
         self.tokens: dict[str, TokenGrant] = {}
-        self.requests: list[tuple[str, str]] = []
         self.refused: list[tuple[str, str, int]] = []  # (method, path, status) answered 401/403/404
         self.violations: list[str] = []  # requests GitHub's REST description does not accept
         self.script: list[ScriptedAnswer] = []
         self.listing_barrier: threading.Barrier | None = None
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(self))
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._server = LoopbackServer()
+        for method in METHODS:
+            self._server.route(method, r"/.*", self._handle)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self._server.url
+
+    @property
+    def requests(self) -> list[tuple[str, str]]:
+        """(method, path) of every request so far, refused or not."""
+        return [(request.method, request.path) for request in self._server.requests]
 
     def start(self) -> FakeGitHub:
         self.base_url = self.url
         rest_description()  # load before the first request, not inside one
-        self._thread.start()
+        self._server.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.stop()
 
     # --- tokens ----------------------------------------------------------------------------------
     def grant_pat(self, token: str, scopes: tuple[str, ...] = ("repo",), login: str | None = None) -> str:
@@ -80,95 +86,53 @@ class FakeGitHub(GitHubState):
     def count(self, method: str, pattern: str) -> int:
         return sum(1 for m, path in self.requests if m == method and re.search(pattern, path))
 
+    # --- the wire --------------------------------------------------------------------------------
+    def _refuse(self, method: str, path: str, status: int, message: str) -> Response:
+        with self.lock:
+            self.refused.append((method, path, status))
+        return Response.json(status, {"message": message})
 
-def _handler_class(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-        def _send(self, status: int, payload: Any = None, headers: dict[str, str] | None = None) -> None:
-            data = b"" if payload is None else json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
-
-        def _body(self) -> Any:
-            length = int(self.headers.get("Content-Length") or 0)
-            return json.loads(self.rfile.read(length)) if length else None
-
-        def _refuse(self, method: str, path: str, status: int, message: str) -> None:
-            with fake.lock:
-                fake.refused.append((method, path, status))
-            self._send(status, {"message": message})
-
-        def _handle(self, method: str) -> None:
-            parsed = urlparse(self.path)
-            path, query = parsed.path, parse_qs(parsed.query)
-            body = self._body()
-            with fake.lock:
-                fake.requests.append((method, path))
-                scripted = next(
-                    (a for a in fake.script if a.method == method and re.fullmatch(a.path_pattern, path)),
-                    None,
-                )
-                if scripted is not None:
-                    fake.script.remove(scripted)
+    def _handle(self, request: Request) -> Response:
+        method, path, query = request.method, request.path, request.query
+        body = request.json()
+        with self.lock:
+            scripted = next(
+                (a for a in self.script if a.method == method and re.fullmatch(a.path_pattern, path)),
+                None,
+            )
             if scripted is not None:
-                self._send(scripted.status, scripted.body, scripted.headers)
-                return
-            authorization = self.headers.get("Authorization", "")
-            grant = fake.tokens.get(authorization.removeprefix("token ").removeprefix("Bearer ").strip())
-            if grant is None:
-                self._refuse(method, path, 401, "Bad credentials")
-                return
-            if path == "/graphql" and method == "POST":
-                self._graphql(grant, body)
-                return
-            route = rest_description().route(method, path)
-            if route is None:
-                with fake.lock:
-                    fake.violations.append(f"{method} {path}: not in GitHub's REST description")
-                self._send(404, {"message": "Not Found"})
-                return
-            problems = rest_description().body_problems(route, body)
-            if problems:
-                with fake.lock:
-                    fake.violations.append(f"{method} {route.template}: {'; '.join(problems)}")
-                self._send(422, {"message": "Invalid request.", "errors": problems})
-                return
-            refused = refusal(grant, permission_endpoint(method, route.template))
-            if refused is not None:
-                self._refuse(method, path, *refused)
-                return
-            if method == "GET" and path.endswith("/comments") and fake.listing_barrier is not None:
-                with contextlib.suppress(threading.BrokenBarrierError):
-                    fake.listing_barrier.wait(timeout=30)
-            status, payload, headers = fake.answer(method, route.template, path, query, body or {}, grant)
-            self._send(status, payload, headers)
+                self.script.remove(scripted)
+        if scripted is not None:
+            return Response.json(scripted.status, scripted.body, scripted.headers)
+        authorization = request.header("Authorization")
+        grant = self.tokens.get(authorization.removeprefix("token ").removeprefix("Bearer ").strip())
+        if grant is None:
+            return self._refuse(method, path, 401, "Bad credentials")
+        if path == "/graphql" and method == "POST":
+            return self._graphql(grant, body)
+        route = rest_description().route(method, path)
+        if route is None:
+            with self.lock:
+                self.violations.append(f"{method} {path}: not in GitHub's REST description")
+            return Response.json(404, {"message": "Not Found"})
+        problems = rest_description().body_problems(route, body)
+        if problems:
+            with self.lock:
+                self.violations.append(f"{method} {route.template}: {'; '.join(problems)}")
+            return Response.json(422, {"message": "Invalid request.", "errors": problems})
+        refused = refusal(grant, permission_endpoint(method, route.template))
+        if refused is not None:
+            return self._refuse(method, path, *refused)
+        if method == "GET" and path.endswith("/comments") and self.listing_barrier is not None:
+            with contextlib.suppress(threading.BrokenBarrierError):
+                self.listing_barrier.wait(timeout=30)
+        status, payload, headers = self.answer(method, route.template, path, query, body or {}, grant)
+        return Response.json(status, payload, headers)
 
-        def _graphql(self, grant: TokenGrant, body: Any) -> None:
-            query = (body or {}).get("query", "")
-            if re.fullmatch(r"\s*(query\s*)?\{\s*viewer\s*\{\s*login\s*\}\s*\}\s*", query):
-                self._send(200, {"data": {"viewer": {"login": grant.login}}})
-                return
-            with fake.lock:
-                fake.violations.append(f"GraphQL query this fake does not know: {query!r}")
-            self._send(200, {"errors": [{"message": "unsupported by the fake"}]})
-
-        def do_GET(self) -> None:
-            self._handle("GET")
-
-        def do_POST(self) -> None:
-            self._handle("POST")
-
-        def do_PATCH(self) -> None:
-            self._handle("PATCH")
-
-        def do_DELETE(self) -> None:
-            self._handle("DELETE")
-
-    return Handler
+    def _graphql(self, grant: TokenGrant, body: Any) -> Response:
+        query = (body or {}).get("query", "")
+        if re.fullmatch(r"\s*(query\s*)?\{\s*viewer\s*\{\s*login\s*\}\s*\}\s*", query):
+            return Response.json(200, {"data": {"viewer": {"login": grant.login}}})
+        with self.lock:
+            self.violations.append(f"GraphQL query this fake does not know: {query!r}")
+        return Response.json(200, {"errors": [{"message": "unsupported by the fake"}]})

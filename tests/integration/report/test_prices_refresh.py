@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +12,7 @@ import pytest
 
 from runner.cli.main import main
 from runner.report.cost.prices import DEFAULT_TABLE, PriceTable
+from tests.support.http_server import LoopbackServer, Request, Response
 
 
 def product(unit: str, usd: str, begin: str = "0") -> str:
@@ -38,41 +37,30 @@ CATALOGUE: dict[str, list[list[str]]] = {
 }
 
 
-class PricingHandler(BaseHTTPRequestHandler):
-    seen_targets: list[str] = []
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return
-
-    def do_POST(self) -> None:
-        request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        PricingHandler.seen_targets.append(self.headers.get("X-Amz-Target", ""))
-        filters = {item["Field"]: item["Value"] for item in request.get("Filters", [])}
-        pages = CATALOGUE.get(filters.get("group", ""), [[]])
-        page = int(request.get("NextToken") or 0)
-        answer: dict[str, Any] = {"FormatVersion": "aws_v1", "PriceList": pages[page]}
-        if page + 1 < len(pages):
-            answer["NextToken"] = str(page + 1)
-        data = json.dumps(answer).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/x-amz-json-1.1")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+def get_products(request: Request) -> Response:
+    """GetProducts: the catalogue's page for the `group` filter, with a NextToken while more follow."""
+    asked = request.json()
+    filters = {item["Field"]: item["Value"] for item in asked.get("Filters", [])}
+    pages = CATALOGUE.get(filters.get("group", ""), [[]])
+    page = int(asked.get("NextToken") or 0)
+    answer: dict[str, Any] = {"FormatVersion": "aws_v1", "PriceList": pages[page]}
+    if page + 1 < len(pages):
+        answer["NextToken"] = str(page + 1)
+    return Response.json(200, answer, content_type="application/x-amz-json-1.1")
 
 
 @pytest.fixture
-def pricing_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), PricingHandler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+def pricing() -> Iterator[LoopbackServer]:
+    with LoopbackServer() as server:
+        server.route("POST", r"/", get_products)
+        yield server
 
 
 def test_refresh_updates_unambiguous_prices_and_keeps_the_rest(
-    pricing_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    pricing: LoopbackServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
@@ -80,7 +68,7 @@ def test_refresh_updates_unambiguous_prices_and_keeps_the_rest(
     table_path = tmp_path / "prices.json"
     shutil.copy(DEFAULT_TABLE, table_path)
     before = PriceTable.load(table_path)
-    assert main(["prices", "refresh", "--table", str(table_path), "--endpoint-url", pricing_url]) == 0
+    assert main(["prices", "refresh", "--table", str(table_path), "--endpoint-url", pricing.url]) == 0
     after = PriceTable.load(table_path)
     requests, duration = after.prices["lambda.requests"], after.prices["lambda.gb_seconds.x86_64"]
     assert requests.usd == pytest.approx(0.25)  # per 1M requests
@@ -91,7 +79,9 @@ def test_refresh_updates_unambiguous_prices_and_keeps_the_rest(
     out = capsys.readouterr().out
     assert "Updated 2: lambda.gb_seconds.x86_64, lambda.requests" in out
     assert "Kept dynamodb.read_request_units: 2 matching prices (expected exactly 1)" in out
-    assert set(PricingHandler.seen_targets) == {"AWSPriceListService.GetProducts"}
+    assert {request.header("X-Amz-Target") for request in pricing.requests} == {
+        "AWSPriceListService.GetProducts"
+    }
 
 
 def test_refresh_refuses_to_run_against_the_local_endpoint(

@@ -1,0 +1,1 @@
+"""Helpers shared across the test folders (imported as `tests.support...`)."""
