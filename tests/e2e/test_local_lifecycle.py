@@ -10,13 +10,13 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import boto3
 import pytest
 
 from runner.local import LocalEndpoint
+from runner.testing.polling import eventually
 
 pytestmark = pytest.mark.e2e
 FIXTURE_APP = Path(__file__).parent.parent / "fixtures" / "cdk_apps" / "orders"
@@ -129,9 +129,10 @@ def test_sigterm_during_run_still_destroys_every_stack(endpoint, app_copy, tmp_p
         stderr=subprocess.STDOUT,
         text=True,
     )
-    deadline = time.monotonic() + 240
-    while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.2)
+    # A run that ends before its tests start ends the wait too: the assertion below then says so.
+    eventually(
+        lambda: marker.exists() or process.poll() is not None, timeout=240, description="the tests starting"
+    )
     assert marker.exists(), "the tests never started"
     assert live_stacks(endpoint, "orders-pr-103") == ["orders-pr-103"]
     process.send_signal(signal.SIGTERM)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import os
 import signal
-import time
+
+from runner.testing.polling import eventually
 
 from .conftest import cli, cli_env, live_stacks, output_of, start_cli
 
@@ -33,10 +34,7 @@ def test_a_sigkilled_shard_is_reported_missing_and_destroy_leaves_no_stack(endpo
         )
         for index in (1, 2)
     }  # fmt: skip
-    deadline = time.monotonic() + 120
-    while not marker.exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert marker.exists(), "the blocking test never started"
+    eventually(marker.exists, timeout=120, description="the blocking test starting")
     killed = int(marker.read_text().split("/")[0])
     survivor = 3 - killed
     os.killpg(shards[killed].pid, signal.SIGKILL)  # the runner and its pytest child, mid-test

@@ -8,10 +8,11 @@ import json
 import os
 import re
 import signal
-import time
 from pathlib import Path
 
 import boto3
+
+from runner.testing.polling import eventually
 
 from .conftest import cli, cli_env, live_stacks, output_of, stack_status, start_cli
 
@@ -22,13 +23,6 @@ def deploy_args(app: Path, endpoint, pr: int, work: Path) -> list[str]:
 
 def destroy_args(app: Path, endpoint, pr: int) -> list[str]:
     return ["destroy", str(app), "--endpoint-url", endpoint.url, "--pr", str(pr)]
-
-
-def wait_for(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
 
 
 def test_a_deploy_failing_half_way_rolls_back_with_a_clear_error_and_destroy_leaves_nothing(
@@ -114,14 +108,20 @@ def test_a_create_left_in_progress_by_a_killed_deploy_is_waited_out_by_destroy(
     deploy = start_cli(
         deploy_args(app, endpoint, 612, tmp_path / "work"), tmp_path, env, tmp_path / "deploy.log"
     )
-    wait_for((control_dir / "faults-pr-612.started").exists, 120, "the gate to hold the create")
+    eventually(
+        (control_dir / "faults-pr-612.started").exists, timeout=120, description="the gate holding the create"
+    )
     os.killpg(deploy.pid, signal.SIGKILL)  # the runner and the CDK CLI die; CloudFormation carries on
     deploy.wait(timeout=30)
     assert stack_status(endpoint, "faults-pr-612") == "CREATE_IN_PROGRESS"
 
     log = tmp_path / "destroy.log"
     destroy = start_cli(destroy_args(app, endpoint, 612), tmp_path, env, log)
-    wait_for(lambda: "waiting for it to settle" in log.read_text(), 60, "destroy to wait for the stack")
+    eventually(
+        lambda: "waiting for it to settle" in log.read_text(),
+        timeout=60,
+        description="destroy waiting for the stack",
+    )
     assert destroy.poll() is None
     hold.unlink()  # the held create finishes (as a cancelled CloudFormation operation eventually does)
     assert destroy.wait(timeout=120) == 0, log.read_text()
@@ -137,13 +137,19 @@ def test_a_create_left_in_progress_by_a_killed_deploy_is_waited_out_by_the_next_
     hold = control_dir / "faults-pr-613.hold"
     hold.touch()
     first = start_cli(deploy_args(app, endpoint, 613, work), tmp_path, env, tmp_path / "first.log")
-    wait_for((control_dir / "faults-pr-613.started").exists, 120, "the gate to hold the create")
+    eventually(
+        (control_dir / "faults-pr-613.started").exists, timeout=120, description="the gate holding the create"
+    )
     os.killpg(first.pid, signal.SIGKILL)
     first.wait(timeout=30)
 
     log = tmp_path / "second.log"
     second = start_cli(deploy_args(app, endpoint, 613, work), tmp_path, env, log)
-    wait_for(lambda: "to settle before deploying" in log.read_text(), 60, "the deploy to wait for the stack")
+    eventually(
+        lambda: "to settle before deploying" in log.read_text(),
+        timeout=60,
+        description="the deploy waiting for the stack",
+    )
     assert second.poll() is None
     hold.unlink()
     assert second.wait(timeout=120) == 0, log.read_text()

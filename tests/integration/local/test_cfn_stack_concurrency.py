@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -89,10 +88,7 @@ def test_a_second_create_during_the_stack_create_in_flight_is_refused(
         target=cloudformation.execute_change_set, kwargs={"StackName": name, "ChangeSetName": "first"}
     )
     first.start()
-    deadline = time.monotonic() + 60
-    while not started.exists():
-        assert time.monotonic() < deadline, "the custom resource never started"
-        time.sleep(0.05)
+    eventually(started.exists, timeout=60, description="the custom resource starting")
     assert cloudformation.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"] == "CREATE_IN_PROGRESS"
     with pytest.raises(ClientError) as refused:
         client(endpoint, "cloudformation").create_change_set(

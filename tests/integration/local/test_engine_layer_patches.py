@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import io
 import json
-import time
 import zipfile
 from typing import Any
+
+import pytest
+
+from runner.testing.polling import eventually
 
 from .cfn_testkit import EngineUnderTest, engine_without, unique
 
@@ -24,14 +27,13 @@ CRASHING_PROVIDER = "def handler(event, context):\n    raise RuntimeError('provi
 
 
 def _settled(engine: EngineUnderTest, name: str, timeout: float = 60) -> str:
-    deadline = time.monotonic() + timeout
-    status = ""
-    while time.monotonic() < deadline:
-        status = engine.stack(name)["StackStatus"]
-        if not status.endswith("_IN_PROGRESS"):
-            return status
-        time.sleep(0.2)
-    return status
+    """The stack's status once no operation is in progress on it."""
+    return eventually(
+        lambda: engine.stack(name)["StackStatus"],
+        until=lambda status: not status.endswith("_IN_PROGRESS"),
+        timeout=timeout,
+        description=f"{name} settling",
+    )
 
 
 def test_an_empty_ssm_value_fails_the_stack_and_rolls_it_back(engine: EngineUnderTest) -> None:
@@ -118,4 +120,6 @@ def test_without_its_patch_a_crashing_custom_resource_keeps_the_stack_waiting() 
         name = unique("crashing")
         stock.create_stack(_crashing_custom_resource(), StackName=name)
 
-        assert _settled(stock, name, timeout=8) == "CREATE_IN_PROGRESS"
+        with pytest.raises(AssertionError, match="settling did not pass within 8s"):
+            _settled(stock, name, timeout=8)
+        assert stock.stack(name)["StackStatus"] == "CREATE_IN_PROGRESS"
