@@ -9,14 +9,14 @@ from runner.shards.run_shard import ShardRequest, run_shard
 from runner.testing import eventually
 
 BLOCKING_TEST = """
-import pathlib, time
+import pathlib
+
+from runner.testing import eventually
+
 
 def test_waits_for_release():
     release = pathlib.Path(__file__).parent.parent / "release"
-    deadline = time.monotonic() + 60
-    while not release.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert release.exists()
+    eventually(release.exists, timeout=60, description="the release file")
 """
 
 
