@@ -126,19 +126,18 @@ class _Parser:
         return value
 
     def either(self) -> Any:
-        value = self.both()
-        while self.peek() == ("op", "||"):
-            self.take()
-            other = self.both()
-            value = value if truthy(value) else other
-        return value
+        return self._chain("||", self.both, lambda left, right: left if truthy(left) else right)
 
     def both(self) -> Any:
-        value = self.compare()
-        while self.peek() == ("op", "&&"):
+        return self._chain("&&", self.compare, lambda left, right: right if truthy(left) else left)
+
+    def _chain(self, operator: str, operand: Callable[[], Any], combine: Callable[[Any, Any], Any]) -> Any:
+        """`operand (operator operand)*`, left to right; `combine` picks which operand's value the
+        whole takes (`||` and `&&` return one of their operands, not a boolean)."""
+        value = operand()
+        while self.peek() == ("op", operator):
             self.take()
-            other = self.compare()
-            value = other if truthy(value) else value
+            value = combine(value, operand())
         return value
 
     def compare(self) -> Any:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
+
+from tests.support.cli import run_cli
 
 from .conftest import ORDERS_APP
 
@@ -41,13 +41,8 @@ def deploy(tmp_path, event, app_name="orders"):
             "AWS_REGION": "us-east-1",
         }
     )
-    completed = subprocess.run(
-        [sys.executable, "-m", "runner", "deploy", str(app), "--work-dir", str(tmp_path / "work")],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    completed = run_cli(
+        ["deploy", str(app), "--work-dir", str(tmp_path / "work")], tmp_path, env, timeout=120
     )
     return completed, output.read_text() if output.exists() else ""
 

@@ -9,13 +9,9 @@ Every case ends by asserting what must have survived still exists.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +20,9 @@ import pytest
 
 from runner.local import LocalEndpoint
 from runner.tags import EXPIRES_AT, MANAGED, PR, REPOSITORY
+from tests.support.aws import LAMBDA_ROLE, TRIVIAL_HANDLER, inline_function
+from tests.support.cli import FOREIGN_PREFIXES, run_cli, runner_env
+from tests.support.engine import endpoint_fixture
 
 collect_ignore = ["app"]  # the tiny app's own tests run inside the cases, not in this session
 
@@ -32,11 +31,7 @@ REPOSITORY_NAME = "acme/shop"
 OTHER_REPOSITORY = "other/repo"
 
 
-@pytest.fixture(scope="session")
-def endpoint() -> Iterator[LocalEndpoint]:
-    running = LocalEndpoint.start()
-    yield running
-    running.stop()
+endpoint = endpoint_fixture("session")
 
 
 @pytest.fixture
@@ -67,32 +62,10 @@ def tags(repository: str | None = REPOSITORY_NAME, pr: int | None = 1, expires: 
 
 def function(logical_id: str = "Fn", log_group: str | None = None) -> dict[str, object]:
     """Template resources for one Python function and its role (`<logical_id>Role`)."""
-    properties: dict[str, object] = {
-        "Runtime": "python3.12",
-        "Handler": "index.handler",
-        "Role": {"Fn::GetAtt": [f"{logical_id}Role", "Arn"]},
-        "Code": {"ZipFile": "def handler(event, context):\n    return 1\n"},
-    }
-    if log_group:
-        properties["LoggingConfig"] = {"LogGroup": log_group}
-    role = {
-        "Type": "AWS::IAM::Role",
-        "Properties": {
-            "AssumeRolePolicyDocument": {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "lambda.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            }
-        },
-    }
+    logging = {"LoggingConfig": {"LogGroup": log_group}} if log_group else {}
     return {
-        f"{logical_id}Role": role,
-        logical_id: {"Type": "AWS::Lambda::Function", "Properties": properties},
+        f"{logical_id}Role": LAMBDA_ROLE,
+        logical_id: inline_function(TRIVIAL_HANDLER, role=f"{logical_id}Role", **logging),
     }
 
 
@@ -127,18 +100,12 @@ def log_group_exists(aws, name: str) -> bool:
 
 
 def cli_env(endpoint: LocalEndpoint, **extra: str) -> dict[str, str]:
-    """This process's environment without GitHub or runner variables, pointed at the endpoint."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("GITHUB_", "SPT_", "INPUT_", "ACTIONS_", "AWS_"))
-    }
-    env.update(endpoint.env())
-    env["GITHUB_REPOSITORY"] = REPOSITORY_NAME
-    # No test reaches the internet: GitHub calls (deployments, comments) go to a closed local port.
-    env["GITHUB_API_URL"] = "http://127.0.0.1:9"
-    env.update(extra)
-    return env
+    """The CLI's environment for these cases: no GitHub, runner, Actions or AWS variables of this
+    process; GitHub calls (deployments, comments) go to a closed local port unless a case names its
+    own server, so no test reaches the internet."""
+    drop = (*FOREIGN_PREFIXES, "INPUT_", "ACTIONS_", "AWS_")
+    extra = {"GITHUB_API_URL": "http://127.0.0.1:9", **extra}
+    return runner_env(endpoint, REPOSITORY_NAME, drop, **extra)
 
 
 @dataclass(frozen=True)
@@ -171,16 +138,7 @@ def visible_last_line(lines: list[str]) -> str:
 
 
 def cli(args: list[str], env: dict[str, str], cwd: Path | None = None, timeout: float = 300) -> Ran:
-    completed = subprocess.run(
-        [sys.executable, "-m", "runner", *args],
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    completed = run_cli(args, cwd, env, timeout, merged=True)
     return Ran(completed.returncode, completed.stdout)
 
 

@@ -27,6 +27,7 @@ import boto3
 import pytest
 
 from runner.local import LocalEndpoint
+from tests.support.aws import LAMBDA_TRUST
 
 LEAD = "lead (runner/local): an ancestor of the Lambda worker still has the token in its environ"
 EVIL_ORIGIN = "https://evil.example"
@@ -151,18 +152,7 @@ def test_a_lambda_handler_finds_no_github_token_in_its_or_any_parents_environmen
     iam, lambda_ = session.client("iam", endpoint_url=url), session.client("lambda", endpoint_url=url)
     role = iam.create_role(
         RoleName="exposure-probe",
-        AssumeRolePolicyDocument=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "lambda.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            }
-        ),
+        AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST),
     )["Role"]["Arn"]
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as bundle:

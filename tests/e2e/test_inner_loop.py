@@ -20,6 +20,8 @@ import pytest
 from runner.aws import AwsTarget
 from runner.errors import PortInUseError
 from runner.local import LocalEndpoint
+from tests.support.cli import run_cli, runner_env
+from tests.support.engine import endpoint_fixture
 
 pytestmark = pytest.mark.e2e
 FIXTURE_APP = Path(__file__).parent.parent / "fixtures" / "cdk_apps" / "devloop"
@@ -60,11 +62,7 @@ class LiveOutput:
         raise AssertionError(f"no line matching {pattern!r}; output:\n" + "\n".join(self.lines[-80:]))
 
 
-@pytest.fixture
-def endpoint():
-    running = LocalEndpoint.start()
-    yield running
-    running.stop()
+endpoint = endpoint_fixture("function")
 
 
 def test_dev_reruns_edited_tests_hot_swaps_handlers_and_redeploys_the_stack(endpoint, tmp_path):
@@ -133,14 +131,12 @@ def test_dev_reruns_edited_tests_hot_swaps_handlers_and_redeploys_the_stack(endp
 def test_run_reuses_the_engine_bootstrap_and_synth_and_keep_leaves_the_stack(endpoint, tmp_path):
     app = tmp_path / "greeter"
     shutil.copytree(FIXTURE_APP, app, ignore=shutil.ignore_patterns("cdk.out", "__pycache__"))
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("GITHUB_", "SPT_"))}
-    env.update(endpoint.env())
+    env = runner_env(endpoint, None)
 
     def run(*extra: str) -> str:
-        completed = subprocess.run(
-            [sys.executable, "-m", "runner", "run", str(app), "--endpoint-url", endpoint.url, *extra],
-            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=CYCLE_TIMEOUT,
-        )  # fmt: skip
+        completed = run_cli(
+            ["run", str(app), "--endpoint-url", endpoint.url, *extra], tmp_path, env, timeout=CYCLE_TIMEOUT
+        )
         assert completed.returncode == 0, completed.stdout + completed.stderr
         return completed.stdout
 

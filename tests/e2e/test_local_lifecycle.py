@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import signal
@@ -15,18 +14,15 @@ from pathlib import Path
 import boto3
 import pytest
 
-from runner.local import LocalEndpoint
 from runner.testing.polling import eventually
+from tests.support.cli import run_cli, runner_env
+from tests.support.engine import endpoint_fixture
 
 pytestmark = pytest.mark.e2e
 FIXTURE_APP = Path(__file__).parent.parent / "fixtures" / "cdk_apps" / "orders"
 
 
-@pytest.fixture(scope="module")
-def endpoint():
-    running = LocalEndpoint.start()
-    yield running
-    running.stop()
+endpoint = endpoint_fixture("module")
 
 
 @pytest.fixture
@@ -37,24 +33,13 @@ def app_copy(tmp_path):
 
 
 def cli_env(endpoint, **extra):
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("GITHUB_", "SPT_"))}
-    env.update(endpoint.env())
     # One repository for every command, as a checkout's git remote or Actions gives it: without one,
     # deploy (app directory) and a record-based destroy (working directory) would name different ones.
-    env["GITHUB_REPOSITORY"] = "acme/orders"
-    env.update(extra)
-    return env
+    return runner_env(endpoint, "acme/orders", **extra)
 
 
 def cli(args, cwd, env, timeout=300):
-    return subprocess.run(
-        [sys.executable, "-m", "runner", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    return run_cli(args, cwd, env, timeout)
 
 
 def live_stacks(endpoint, prefix):

@@ -9,17 +9,15 @@ references (deployed data stack first) and a required CloudFormation parameter.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
 import pytest
 
-from runner.local import LocalEndpoint
+from tests.support.cli import run_cli, runner_env
+from tests.support.engine import endpoint_fixture
 
 pytestmark = pytest.mark.e2e
 APPS = Path(__file__).parent.parent / "fixtures" / "cdk_apps"
@@ -45,27 +43,14 @@ CATALOG = AppCase(
 )
 
 
-@pytest.fixture(scope="module")
-def endpoint():
-    running = LocalEndpoint.start()
-    yield running
-    running.stop()
+endpoint = endpoint_fixture("module")
 
 
 def cli(endpoint, tmp_path, *args):
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("GITHUB_", "SPT_"))}
-    env.update(endpoint.env())
     # The CDK CLI caches the account of each access key under $CDK_HOME; another local engine on
     # this machine may have answered for the same dummy key with another account.
-    env["CDK_HOME"] = str(tmp_path / "cdk-home")
-    return subprocess.run(
-        [sys.executable, "-m", "runner", *args, "--endpoint-url", endpoint.url],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    env = runner_env(endpoint, None, CDK_HOME=str(tmp_path / "cdk-home"))
+    return run_cli([*args, "--endpoint-url", endpoint.url], tmp_path, env, timeout=600)
 
 
 def client(endpoint, service):

@@ -13,7 +13,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
@@ -21,6 +20,8 @@ import pytest
 
 from runner.deploy.cdk import cli_environment, find_cdk_executable
 from runner.local import LocalEndpoint
+from tests.support.cli import run_cli, runner_env
+from tests.support.engine import endpoint_fixture
 
 collect_ignore = ["app"]  # the fault app's own tests run inside the cases, not in this session
 
@@ -28,11 +29,7 @@ APP_SOURCE = Path(__file__).parent / "app"
 REPOSITORY = "acme/faults"
 
 
-@pytest.fixture(scope="session")
-def endpoint() -> Iterator[LocalEndpoint]:
-    running = LocalEndpoint.start()
-    yield running
-    running.stop()
+endpoint = endpoint_fixture("session")
 
 
 @pytest.fixture(scope="session")
@@ -78,26 +75,13 @@ def make_app(tmp_path: Path, assembly: Path):
 
 
 def cli_env(endpoint: LocalEndpoint, **extra: str) -> dict[str, str]:
-    """This process's environment without GitHub or runner variables, pointed at the endpoint."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("GITHUB_", "SPT_"))}
-    env.update(endpoint.env())
-    env["GITHUB_REPOSITORY"] = REPOSITORY
-    env.update(extra)
-    return env
+    return runner_env(endpoint, REPOSITORY, **extra)
 
 
 def cli(
     args: list[str], cwd: Path, env: dict[str, str], timeout: float = 300
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "runner", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    return run_cli(args, cwd, env, timeout)
 
 
 def start_cli(args: list[str], cwd: Path, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:

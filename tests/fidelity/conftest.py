@@ -2,15 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from tests.support.engine import endpoint_fixture
 
-import pytest
-
-from runner.local import LocalEndpoint
-
-
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[LocalEndpoint]:
-    running = LocalEndpoint.start()
-    yield running
-    running.stop()
+endpoint = endpoint_fixture("module")

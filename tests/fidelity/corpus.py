@@ -5,10 +5,8 @@ its real entry points and destroyed with 0 leftovers."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -20,6 +18,7 @@ import pytest
 
 from runner.aws import AwsTarget
 from runner.local import LocalEndpoint
+from tests.support.cli import run_cli, runner_env
 
 from .engine_pair import worker_processes
 
@@ -41,20 +40,10 @@ class DeployedApp:
     deployed_at: float = 0.0
 
     def env(self) -> dict[str, str]:
-        env = {key: value for key, value in os.environ.items() if not key.startswith(("GITHUB_", "SPT_"))}
-        env.update(self.endpoint.env())
-        return env
+        return runner_env(self.endpoint, None)
 
     def _cli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "runner", *args],
-            cwd=self.work_dir.parent,
-            env=self.env(),
-            capture_output=True,
-            text=True,
-            timeout=DEPLOY_TIMEOUT_SECONDS,
-            check=False,
-        )
+        return run_cli(list(args), self.work_dir.parent, self.env(), DEPLOY_TIMEOUT_SECONDS)
 
     def deploy(self) -> None:
         completed = self._cli(

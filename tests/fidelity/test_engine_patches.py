@@ -11,6 +11,7 @@ import pytest
 
 from runner.local import LocalEndpoint
 from runner.testing.polling import eventually
+from tests.support.aws import LAMBDA_ROLE, inline_function
 
 from .engine_pair import client, create_function, deploy_template, engines, invoke, unique, worker_processes
 
@@ -33,30 +34,8 @@ def engine_pair() -> Iterator[dict[bool, LocalEndpoint]]:
 
 INLINE_FUNCTION_TEMPLATE = {
     "Resources": {
-        "Role": {
-            "Type": "AWS::IAM::Role",
-            "Properties": {
-                "AssumeRolePolicyDocument": {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "lambda.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                        }
-                    ],
-                }
-            },
-        },
-        "Echo": {
-            "Type": "AWS::Lambda::Function",
-            "Properties": {
-                "Runtime": "nodejs20.x",
-                "Handler": "index.handler",
-                "Role": {"Fn::GetAtt": ["Role", "Arn"]},
-                "Code": {"ZipFile": "exports.handler = async (event) => event;"},
-            },
-        },
+        "Role": LAMBDA_ROLE,
+        "Echo": inline_function("exports.handler = async (event) => event;", Runtime="nodejs20.x"),
     },
     "Outputs": {"FunctionName": {"Value": {"Ref": "Echo"}}},
 }

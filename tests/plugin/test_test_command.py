@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from runner.shards.durations import merge_results
 from runner.shards.plan import ShardSpec
 from runner.shards.run_shard import ShardRequest, run_shard
 from runner.shards.slices import PlanSlice, check_slices
+from tests.support.cli import run_cli
 
 
 def make_app(root: Path, tests: dict[str, str]) -> Path:
@@ -24,9 +24,7 @@ def make_app(root: Path, tests: dict[str, str]) -> Path:
 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "runner", "test", *args], cwd=cwd, capture_output=True, text=True, check=False
-    )
+    return run_cli(["test", *args], cwd, None)
 
 
 ENV_TEST = """

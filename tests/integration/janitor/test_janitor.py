@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
 
-from runner.local import LocalEndpoint
 from runner.tags import EXPIRES_AT, MANAGED, PR, REPOSITORY, RUN_ID, format_time
+from tests.support.cli import run_cli
+from tests.support.engine import endpoint_fixture
 
 from .pulls_server import PullsServer
 
@@ -26,11 +25,7 @@ PAST = format_time(datetime.now(UTC) - timedelta(hours=1))
 FUTURE = format_time(datetime.now(UTC) + timedelta(hours=12))
 
 
-@pytest.fixture(scope="module")
-def endpoint():
-    running = LocalEndpoint.start()
-    yield running
-    running.stop()
+endpoint = endpoint_fixture("module")
 
 
 _FREE_REGIONS = iter(["eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "ap-south-1", "sa-east-1"])
@@ -149,14 +144,7 @@ def janitor(endpoint, region, github, tmp_path, *extra, token=TOKEN):
     )
     if token:
         env["GITHUB_TOKEN"] = token
-    completed = subprocess.run(
-        [sys.executable, "-m", "runner", "janitor", "--endpoint-url", endpoint.url, *extra],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    completed = run_cli(["janitor", "--endpoint-url", endpoint.url, *extra], tmp_path, env)
     return completed, summary.read_text() if summary.exists() else ""
 
 

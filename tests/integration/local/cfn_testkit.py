@@ -6,7 +6,6 @@ The fixtures are registered for this folder by its conftest.py.
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +18,8 @@ from botocore.exceptions import ClientError
 
 from runner.local import LocalEndpoint
 from runner.testing.polling import eventually
+from tests.support.aws import LAMBDA_ROLE, inline_function, unique
+from tests.support.engine import endpoint_fixture
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -29,16 +30,7 @@ SETTLING_OPERATIONS = ("CreateStack", "UpdateStack", "DeleteStack", "ExecuteChan
 SETTLE_TIMEOUT_SECONDS = 60.0
 
 
-def unique(prefix: str) -> str:
-    """The engine's state is shared by every test of a session: names must not collide."""
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-@pytest.fixture(scope="session")
-def local_engine() -> Iterator[LocalEndpoint]:
-    endpoint = LocalEndpoint.start()
-    yield endpoint
-    endpoint.stop()
+local_engine = endpoint_fixture("session", name="local_engine")
 
 
 @dataclass(frozen=True)
@@ -161,29 +153,9 @@ def receive_bodies(engine: EngineUnderTest, queue_url: str, wait_seconds: int = 
     return [message["Body"] for message in messages]
 
 
-LAMBDA_TRUST_POLICY = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
-    ],
-}
-
-
 def lambda_resources(code: str, logical_id: str = "Handler") -> dict[str, Any]:
     """A role and an inline-code Python function, shaped like CDK's output."""
     return {
-        f"{logical_id}Role": {
-            "Type": "AWS::IAM::Role",
-            "Properties": {"AssumeRolePolicyDocument": LAMBDA_TRUST_POLICY},
-        },
-        logical_id: {
-            "Type": "AWS::Lambda::Function",
-            "Properties": {
-                "Code": {"ZipFile": code},
-                "Handler": "index.handler",
-                "Role": {"Fn::GetAtt": [f"{logical_id}Role", "Arn"]},
-                "Runtime": "python3.12",
-            },
-            "DependsOn": [f"{logical_id}Role"],
-        },
+        f"{logical_id}Role": LAMBDA_ROLE,
+        logical_id: {**inline_function(code, role=f"{logical_id}Role"), "DependsOn": [f"{logical_id}Role"]},
     }

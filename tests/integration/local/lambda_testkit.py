@@ -6,38 +6,19 @@ import io
 import json
 import os
 import textwrap
-import uuid
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import boto3
 import pytest
 
 from runner.local import LocalEndpoint
-
-LAMBDA_TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
-    ],
-}
-
-
-def unique(prefix: str) -> str:
-    """An engine's state outlives a test: every test names its resources uniquely."""
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+from tests.support.aws import LAMBDA_TRUST, engine_client, unique
 
 
 def client(endpoint: LocalEndpoint, service: str) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=endpoint.url,
-        region_name=endpoint.region,
-        aws_access_key_id="123456789012",
-        aws_secret_access_key="testing",
-    )
+    return engine_client(endpoint, service, access_key_id="123456789012")
 
 
 def zip_sources(files: dict[str, str]) -> bytes:

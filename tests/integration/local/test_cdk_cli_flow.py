@@ -19,14 +19,14 @@ import sys
 import time
 import uuid
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from runner.local import LocalEndpoint
+from tests.support.aws import engine_client
+from tests.support.engine import endpoint_fixture
 
 REPO = Path(__file__).resolve().parents[3]
 CDK = REPO / "node_modules" / ".bin" / "cdk"
@@ -140,25 +140,11 @@ def _replace_in_files(directory: Path, old: str, new: str) -> None:
             path.write_text(text.replace(old, new))
 
 
-@pytest.fixture
-def cdk_endpoint() -> Iterator[LocalEndpoint]:
-    endpoint = LocalEndpoint.start()
-    yield endpoint
-    endpoint.stop()
-
-
-def _client(endpoint: LocalEndpoint, service: str) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=endpoint.url,
-        region_name=endpoint.region,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+cdk_endpoint = endpoint_fixture("function", name="cdk_endpoint")
 
 
 def _stack(endpoint: LocalEndpoint, name_or_id: str) -> dict[str, Any]:
-    return dict(_client(endpoint, "cloudformation").describe_stacks(StackName=name_or_id)["Stacks"][0])
+    return dict(engine_client(endpoint, "cloudformation").describe_stacks(StackName=name_or_id)["Stacks"][0])
 
 
 def _outputs(stack: dict[str, Any]) -> dict[str, str]:
@@ -167,13 +153,15 @@ def _outputs(stack: dict[str, Any]) -> dict[str, str]:
 
 def _deployed_code(endpoint: LocalEndpoint, stack_name: str, function_name: str) -> tuple[str, bytes]:
     """The function's CodeSha256 and the asset zip the CLI uploaded for the template's S3Key."""
-    sha = _client(endpoint, "lambda").get_function(FunctionName=function_name)["Configuration"]["CodeSha256"]
-    body = _client(endpoint, "cloudformation").get_template(StackName=stack_name)["TemplateBody"]
+    sha = engine_client(endpoint, "lambda").get_function(FunctionName=function_name)["Configuration"][
+        "CodeSha256"
+    ]
+    body = engine_client(endpoint, "cloudformation").get_template(StackName=stack_name)["TemplateBody"]
     template = body if isinstance(body, dict) else json.loads(body)
     function = next(r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function")
     bucket = f"cdk-hnb659fds-assets-123456789012-{endpoint.region}"
     key = function["Properties"]["Code"]["S3Key"]
-    asset = _client(endpoint, "s3").get_object(Bucket=bucket, Key=key)["Body"].read()
+    asset = engine_client(endpoint, "s3").get_object(Bucket=bucket, Key=key)["Body"].read()
     return str(sha), bytes(asset)
 
 
@@ -201,13 +189,13 @@ def test_cdk_cli_bootstraps_deploys_updates_and_destroys_the_serverless_app(
     assert stack["StackStatus"] == "CREATE_COMPLETE"
     assert set(outputs) == EXPECTED_OUTPUTS
     assert json.loads(outputs_file.read_text()) == {stack_name: outputs}
-    sns = _client(cdk_endpoint, "sns")
+    sns = engine_client(cdk_endpoint, "sns")
     subscriptions = sns.list_subscriptions_by_topic(TopicArn=outputs["TopicArn"])["Subscriptions"]
     assert [s["Protocol"] for s in subscriptions] == ["sqs"]
-    rules = _client(cdk_endpoint, "events").list_rules(EventBusName=outputs["BusName"])["Rules"]
+    rules = engine_client(cdk_endpoint, "events").list_rules(EventBusName=outputs["BusName"])["Rules"]
     assert len(rules) == 1
     assert {"Key": "spt:pr", "Value": "88"} in stack["Tags"]
-    tagged = _client(cdk_endpoint, "resourcegroupstaggingapi").get_resources(
+    tagged = engine_client(cdk_endpoint, "resourcegroupstaggingapi").get_resources(
         TagFilters=[
             {"Key": "aws:cloudformation:stack-name", "Values": [stack_name]},
             {"Key": "spt:pr", "Values": ["88"]},
@@ -246,20 +234,22 @@ def test_cdk_cli_bootstraps_deploys_updates_and_destroys_the_serverless_app(
 
 
 def _assert_nothing_left(endpoint: LocalEndpoint, stack_name: str, outputs: dict[str, str]) -> None:
-    function_names = [f["FunctionName"] for f in _client(endpoint, "lambda").list_functions()["Functions"]]
+    function_names = [
+        f["FunctionName"] for f in engine_client(endpoint, "lambda").list_functions()["Functions"]
+    ]
     assert outputs["FunctionName"] not in function_names
-    assert outputs["TableName"] not in _client(endpoint, "dynamodb").list_tables()["TableNames"]
-    queue_urls = _client(endpoint, "sqs").list_queues().get("QueueUrls", [])
+    assert outputs["TableName"] not in engine_client(endpoint, "dynamodb").list_tables()["TableNames"]
+    queue_urls = engine_client(endpoint, "sqs").list_queues().get("QueueUrls", [])
     queue_names = {url.rsplit("/", 1)[-1] for url in queue_urls}
     for key in ("EventsQueueUrl", "TopicQueueUrl"):
         assert outputs[key].rsplit("/", 1)[-1] not in queue_names
-    topics = [t["TopicArn"] for t in _client(endpoint, "sns").list_topics()["Topics"]]
+    topics = [t["TopicArn"] for t in engine_client(endpoint, "sns").list_topics()["Topics"]]
     assert outputs["TopicArn"] not in topics
-    buses = [b["Name"] for b in _client(endpoint, "events").list_event_buses()["EventBuses"]]
+    buses = [b["Name"] for b in engine_client(endpoint, "events").list_event_buses()["EventBuses"]]
     assert outputs["BusName"] not in buses
-    buckets = [b["Name"] for b in _client(endpoint, "s3").list_buckets()["Buckets"]]
+    buckets = [b["Name"] for b in engine_client(endpoint, "s3").list_buckets()["Buckets"]]
     assert outputs["BucketName"] not in buckets
-    roles = [r["RoleName"] for r in _client(endpoint, "iam").list_roles()["Roles"]]
+    roles = [r["RoleName"] for r in engine_client(endpoint, "iam").list_roles()["Roles"]]
     assert not [role for role in roles if role.startswith(stack_name)]
 
 
@@ -270,7 +260,7 @@ def test_cdk_cli_reports_a_failed_deploy_and_recovers_on_the_next(
     run_cdk(["bootstrap", ENVIRONMENT], tmp_path, environment)
     broken = assembly_with_missing_code(assembly, tmp_path / "cdk.out.broken", stack_name)
     deploy = ["deploy", "--require-approval", "never", "-a"]
-    _client(cdk_endpoint, "cloudformation").delete_stack(StackName=stack_name)  # whatever a test left
+    engine_client(cdk_endpoint, "cloudformation").delete_stack(StackName=stack_name)  # whatever a test left
     try:
         output, _ = run_cdk([*deploy, str(broken)], APP_DIR, environment, expect_failure=True)
         assert "ROLLBACK_COMPLETE" in output
@@ -278,9 +268,9 @@ def test_cdk_cli_reports_a_failed_deploy_and_recovers_on_the_next(
         assert _stack(cdk_endpoint, stack_name)["StackStatus"] == "ROLLBACK_COMPLETE"
         failed = [
             event
-            for event in _client(cdk_endpoint, "cloudformation").describe_stack_events(StackName=stack_name)[
-                "StackEvents"
-            ]
+            for event in engine_client(cdk_endpoint, "cloudformation").describe_stack_events(
+                StackName=stack_name
+            )["StackEvents"]
             if event["ResourceStatus"] == "CREATE_FAILED"
         ]
         assert [event["ResourceType"] for event in failed] == ["AWS::Lambda::Function"]
@@ -291,4 +281,4 @@ def test_cdk_cli_reports_a_failed_deploy_and_recovers_on_the_next(
         assert stack["StackStatus"] == "CREATE_COMPLETE"
         assert set(_outputs(stack)) == EXPECTED_OUTPUTS
     finally:
-        _client(cdk_endpoint, "cloudformation").delete_stack(StackName=stack_name)
+        engine_client(cdk_endpoint, "cloudformation").delete_stack(StackName=stack_name)

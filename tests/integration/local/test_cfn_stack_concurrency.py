@@ -15,9 +15,11 @@ from botocore.exceptions import ClientError
 
 from runner.local import LocalEndpoint
 from runner.testing.polling import eventually
+from tests.support.aws import LAMBDA_TRUST
+from tests.support.engine import endpoint_fixture
 
 from .cfn_testkit import EngineUnderTest, unique
-from .lambda_testkit import LAMBDA_TRUST, client
+from .lambda_testkit import client
 
 QUEUE = json.dumps({"Resources": {"Queue": {"Type": "AWS::SQS::Queue"}}})
 
@@ -54,11 +56,7 @@ def handler(event, context):
 """
 
 
-@pytest.fixture(scope="module")
-def endpoint():
-    running = LocalEndpoint.start()
-    yield running
-    running.stop()
+endpoint = endpoint_fixture("module")
 
 
 def test_a_second_create_during_the_stack_create_in_flight_is_refused(

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from tests.support.aws import ON_DEMAND_TABLE
+
 from .cfn_testkit import EngineUnderTest, lambda_resources, unique
 
 # A function whose code bucket does not exist: Lambda's CreateFunction fails (InvalidParameterValue).
@@ -119,14 +121,7 @@ def test_every_resource_reports_its_transitions_in_order(engine: EngineUnderTest
         "Resources": {
             "Queue": {"Type": "AWS::SQS::Queue"},
             "Topic": {"Type": "AWS::SNS::Topic"},
-            "Table": {
-                "Type": "AWS::DynamoDB::Table",
-                "Properties": {
-                    "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
-                    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
-                    "BillingMode": "PAY_PER_REQUEST",
-                },
-            },
+            "Table": ON_DEMAND_TABLE,
         }
     }
     name = unique("events")
@@ -151,14 +146,7 @@ def _taggable_template() -> dict[str, Any]:
     return {
         "Resources": {
             **lambda_resources("def handler(e, c):\n    return 1\n"),
-            "Table": {
-                "Type": "AWS::DynamoDB::Table",
-                "Properties": {
-                    "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
-                    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
-                    "BillingMode": "PAY_PER_REQUEST",
-                },
-            },
+            "Table": ON_DEMAND_TABLE,
             "Queue": {"Type": "AWS::SQS::Queue"},
             "Topic": {"Type": "AWS::SNS::Topic"},
             "Bucket": {"Type": "AWS::S3::Bucket"},
@@ -232,18 +220,23 @@ def test_stack_tags_are_copied_to_taggable_resources_on_create_and_update(engine
     assert _tagged_resource_types(engine, "spt:build", rebuilt) >= {"lambda:function", "sqs:", "s3:"}
 
 
+def _function_invokable_by(principal: str) -> dict[str, Any]:
+    """`Handler`, its role, and a `Permission` for `principal` that depends on both."""
+    permission = {
+        "Action": "lambda:InvokeFunction",
+        "FunctionName": {"Fn::GetAtt": ["Handler", "Arn"]},
+        "Principal": principal,
+    }
+    return {
+        **lambda_resources("def handler(e, c):\n    return 1\n"),
+        "Permission": {"Type": "AWS::Lambda::Permission", "Properties": permission},
+    }
+
+
 def test_stack_delete_removes_dependents_before_what_they_depend_on(engine: EngineUnderTest) -> None:
     template = {
         "Resources": {
-            **lambda_resources("def handler(e, c):\n    return 1\n"),
-            "Permission": {
-                "Type": "AWS::Lambda::Permission",
-                "Properties": {
-                    "Action": "lambda:InvokeFunction",
-                    "FunctionName": {"Fn::GetAtt": ["Handler", "Arn"]},
-                    "Principal": "apigateway.amazonaws.com",
-                },
-            },
+            **_function_invokable_by("apigateway.amazonaws.com"),
             "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": unique("api")}},
             "Items": {
                 "Type": "AWS::ApiGateway::Resource",
@@ -369,15 +362,7 @@ def test_a_stack_whose_export_is_imported_cannot_be_deleted_first(engine: Engine
 def test_resources_an_update_removes_go_dependents_first(engine: EngineUnderTest) -> None:
     template: dict[str, Any] = {
         "Resources": {
-            **lambda_resources("def handler(e, c):\n    return 1\n"),
-            "Permission": {
-                "Type": "AWS::Lambda::Permission",
-                "Properties": {
-                    "Action": "lambda:InvokeFunction",
-                    "FunctionName": {"Fn::GetAtt": ["Handler", "Arn"]},
-                    "Principal": "sns.amazonaws.com",
-                },
-            },
+            **_function_invokable_by("sns.amazonaws.com"),
             "Keep": {"Type": "AWS::SQS::Queue"},
         }
     }

@@ -8,8 +8,9 @@ from typing import Any
 
 from runner.local import LocalEndpoint
 from runner.testing.polling import eventually
+from tests.support.aws import LAMBDA_TRUST
 
-from .lambda_testkit import LAMBDA_TRUST, client, endpoint_without, unique
+from .lambda_testkit import client, endpoint_without, unique
 
 # Inline code, as CDK and hand-written templates ship small handlers; it answers CloudFormation by
 # PUTting to ResponseURL with urllib, like CDK's own Python handlers.
@@ -124,6 +125,16 @@ def _settled(cloudformation: Any, name: str) -> dict[str, Any]:
     )
 
 
+def _create_recorded_stack(endpoint: LocalEndpoint) -> tuple[Any, Any, str, str]:
+    """Start creating the custom-resource stack whose provider records each request in a new bucket:
+    (s3, cloudformation, bucket, stack name)."""
+    s3, cloudformation = client(endpoint, "s3"), client(endpoint, "cloudformation")
+    bucket, stack_name = unique("cr-records"), unique("cr-stack")
+    s3.create_bucket(Bucket=bucket)
+    cloudformation.create_stack(StackName=stack_name, TemplateBody=_template(bucket))
+    return s3, cloudformation, bucket, stack_name
+
+
 def _outputs(stack: dict[str, Any]) -> dict[str, str]:
     return {output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])}
 
@@ -131,11 +142,7 @@ def _outputs(stack: dict[str, Any]) -> dict[str, str]:
 def test_custom_resource_gets_cloudformation_shaped_create_and_its_data_feeds_the_stack(
     endpoint: LocalEndpoint,
 ) -> None:
-    s3, cloudformation = client(endpoint, "s3"), client(endpoint, "cloudformation")
-    bucket, stack_name = unique("cr-records"), unique("cr-stack")
-    s3.create_bucket(Bucket=bucket)
-
-    cloudformation.create_stack(StackName=stack_name, TemplateBody=_template(bucket))
+    s3, cloudformation, bucket, stack_name = _create_recorded_stack(endpoint)
 
     stack = _settled(cloudformation, stack_name)
     assert stack["StackStatus"] == "CREATE_COMPLETE"
@@ -160,10 +167,7 @@ def test_custom_resource_gets_cloudformation_shaped_create_and_its_data_feeds_th
 def test_custom_resource_gets_update_with_old_properties_and_delete_with_its_physical_id(
     endpoint: LocalEndpoint,
 ) -> None:
-    s3, cloudformation = client(endpoint, "s3"), client(endpoint, "cloudformation")
-    bucket, stack_name = unique("cr-records"), unique("cr-stack")
-    s3.create_bucket(Bucket=bucket)
-    cloudformation.create_stack(StackName=stack_name, TemplateBody=_template(bucket))
+    s3, cloudformation, bucket, stack_name = _create_recorded_stack(endpoint)
     _settled(cloudformation, stack_name)
 
     cloudformation.update_stack(StackName=stack_name, TemplateBody=_template(bucket, name="second"))

@@ -15,7 +15,8 @@ from runner.testing.polling import eventually
 
 from .lambda_testkit import client, create_function, unique
 
-RECORDER = """
+# What every recording handler starts with: the event it got, written to the record bucket.
+RECORDING = """
 import json
 import os
 import uuid
@@ -24,35 +25,34 @@ import boto3
 
 s3 = boto3.client("s3")
 
-def handler(event, context):
+def record_event(event):
     s3.put_object(
         Bucket=os.environ["RECORD_BUCKET"],
         Key=f"{os.environ['RECORD_PREFIX']}/{uuid.uuid4().hex}.json",
         Body=json.dumps(event),
     )
+"""
+
+RECORDER = (
+    RECORDING
+    + """
+def handler(event, context):
+    record_event(event)
     if "poison" in json.dumps(event):
         raise ValueError("poison message")
     return {"recorded": True}
 """
+)
 
 # A stream handler that calls back into the endpoint (EventBridge) while the write that triggered it
 # may still be in flight: no deadlock, and the event reaches a second function through a rule.
-STREAM_TO_BUS = """
-import json
-import os
-import uuid
-
-import boto3
-
-s3 = boto3.client("s3")
+STREAM_TO_BUS = (
+    RECORDING
+    + """
 events = boto3.client("events")
 
 def handler(event, context):
-    s3.put_object(
-        Bucket=os.environ["RECORD_BUCKET"],
-        Key=f"{os.environ['RECORD_PREFIX']}/{uuid.uuid4().hex}.json",
-        Body=json.dumps(event),
-    )
+    record_event(event)
     for record in event["Records"]:
         events.put_events(Entries=[{
             "Source": "test.inventory",
@@ -61,11 +61,33 @@ def handler(event, context):
             "EventBusName": os.environ["BUS_NAME"],
         }])
 """
+)
 
 
 # Longer than a cold start on a loaded machine (measured up to 1.3 s): a message still being handled
 # must not come back, as AWS advises a visibility timeout well above the function's run time.
 REDELIVERY_SECONDS = "4"
+
+
+def _table_with_stream(dynamodb: Any, prefix: str, key: str, view_type: str) -> tuple[str, str]:
+    """A new on-demand table keyed by the string `key`, its stream on: (table name, stream ARN)."""
+    table = unique(prefix)
+    stream_arn = dynamodb.create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": view_type},
+    )["TableDescription"]["LatestStreamArn"]
+    return table, stream_arn
+
+
+def _redelivering_queue(sqs: Any, prefix: str) -> tuple[str, str]:
+    """A new queue whose unacknowledged messages come back after REDELIVERY_SECONDS: (URL, ARN)."""
+    attributes = {"VisibilityTimeout": REDELIVERY_SECONDS}
+    queue_url = sqs.create_queue(QueueName=unique(prefix), Attributes=attributes)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return queue_url, arn
 
 
 @pytest.fixture
@@ -101,14 +123,7 @@ def test_dynamodb_stream_runs_the_handler_which_can_publish_to_eventbridge(
     endpoint: LocalEndpoint, record_bucket: str
 ) -> None:
     dynamodb, events = client(endpoint, "dynamodb"), client(endpoint, "events")
-    table = unique("inventory")
-    stream_arn = dynamodb.create_table(
-        TableName=table,
-        KeySchema=[{"AttributeName": "sku", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "sku", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
-    )["TableDescription"]["LatestStreamArn"]
+    table, stream_arn = _table_with_stream(dynamodb, "inventory", "sku", "NEW_AND_OLD_IMAGES")
     bus = unique("bus")
     events.create_event_bus(Name=bus)
     events.put_rule(
@@ -150,12 +165,7 @@ def test_sqs_mapping_deletes_processed_messages_and_redelivers_failed_ones(
     endpoint: LocalEndpoint, record_bucket: str
 ) -> None:
     sqs = client(endpoint, "sqs")
-    queue_url = sqs.create_queue(
-        QueueName=unique("orders"), Attributes={"VisibilityTimeout": REDELIVERY_SECONDS}
-    )["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
+    queue_url, queue_arn = _redelivering_queue(sqs, "orders")
     function = _recorder(endpoint, record_bucket, "sqs")
     mapping = client(endpoint, "lambda").create_event_source_mapping(
         EventSourceArn=queue_arn, FunctionName=function, BatchSize=5
@@ -315,21 +325,11 @@ def test_log_subscription_delivers_the_functions_own_log_lines_to_another_functi
     assert [log_event["message"] for log_event in delivered["logEvents"]] == ["ALERT stock low"]
 
 
-PARTIAL_BATCH = """
-import json
-import os
-import uuid
-
-import boto3
-
-s3 = boto3.client("s3")
-
+PARTIAL_BATCH = (
+    RECORDING
+    + """
 def handler(event, context):
-    s3.put_object(
-        Bucket=os.environ["RECORD_BUCKET"],
-        Key=f"{os.environ['RECORD_PREFIX']}/{uuid.uuid4().hex}.json",
-        Body=json.dumps(event),
-    )
+    record_event(event)
     failures = []
     for record in event["Records"]:
         if "dynamodb" in record and record["dynamodb"]["Keys"]["sku"]["S"] == "bad":
@@ -338,6 +338,7 @@ def handler(event, context):
             failures.append({"itemIdentifier": record["messageId"]})
     return {"batchItemFailures": failures}
 """
+)
 
 
 def _deliveries(events: list[Any], key: Any) -> int:
@@ -353,14 +354,7 @@ def test_stream_partial_batch_failure_retries_from_the_failed_record_then_moves_
     endpoint: LocalEndpoint, record_bucket: str
 ) -> None:
     dynamodb = client(endpoint, "dynamodb")
-    table = unique("stock")
-    stream_arn = dynamodb.create_table(
-        TableName=table,
-        KeySchema=[{"AttributeName": "sku", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "sku", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-        StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"},
-    )["TableDescription"]["LatestStreamArn"]
+    table, stream_arn = _table_with_stream(dynamodb, "stock", "sku", "KEYS_ONLY")
     function = _recorder(endpoint, record_bucket, "partial-stream", PARTIAL_BATCH)
     client(endpoint, "lambda").create_event_source_mapping(
         EventSourceArn=stream_arn,
@@ -397,12 +391,7 @@ def test_sqs_partial_batch_failure_deletes_only_the_successful_messages(
     endpoint: LocalEndpoint, record_bucket: str
 ) -> None:
     sqs = client(endpoint, "sqs")
-    queue_url = sqs.create_queue(
-        QueueName=unique("partial"), Attributes={"VisibilityTimeout": REDELIVERY_SECONDS}
-    )["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
+    queue_url, queue_arn = _redelivering_queue(sqs, "partial")
     function = _recorder(endpoint, record_bucket, "partial-sqs", PARTIAL_BATCH)
     mapping = client(endpoint, "lambda").create_event_source_mapping(
         EventSourceArn=queue_arn, FunctionName=function, FunctionResponseTypes=["ReportBatchItemFailures"]
@@ -426,14 +415,7 @@ def test_a_cancelled_transaction_does_not_make_the_stream_redeliver_old_records(
     """A cancelled transaction writes nothing to the stream; the poller keeps its place in the stream
     rather than start again from record one."""
     dynamodb = client(endpoint, "dynamodb")
-    table = unique("reservations")
-    stream_arn = dynamodb.create_table(
-        TableName=table,
-        KeySchema=[{"AttributeName": "key", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "key", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
-    )["TableDescription"]["LatestStreamArn"]
+    table, stream_arn = _table_with_stream(dynamodb, "reservations", "key", "NEW_IMAGE")
     client(endpoint, "lambda").create_event_source_mapping(
         EventSourceArn=stream_arn,
         FunctionName=_recorder(endpoint, record_bucket, "stream"),

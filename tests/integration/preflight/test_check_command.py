@@ -7,8 +7,9 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
+
+from tests.support.cli import run_cli
 
 REPO = Path(__file__).resolve().parents[3]
 APPS = REPO / "tests" / "fixtures" / "cdk_apps"
@@ -54,14 +55,7 @@ def check(app_dir: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProc
         CDK_HOME=str(tmp_path / "cdk-home"),
         GITHUB_STEP_SUMMARY=str(tmp_path / "summary.md"),
     )
-    return subprocess.run(
-        [sys.executable, "-m", "runner", "check", str(app_dir), "--work-dir", str(tmp_path / "work"), *args],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return run_cli(["check", str(app_dir), "--work-dir", str(tmp_path / "work"), *args], tmp_path, env, 600)
 
 
 def found(stdout: str) -> set[tuple[str, str, str]]:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import boto3
 import pytest
 
 from runner.local import LocalEndpoint
+from tests.support.aws import LAMBDA_ROLE, ON_DEMAND_TABLE, inline_function
+from tests.support.engine import endpoint_fixture
 
 HANDLER = (
     "import time\n"
@@ -22,33 +24,11 @@ HANDLER = (
 
 
 def stack_template(memory_mb: int) -> dict[str, Any]:
-    role_policy = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
-        ],
-    }
     return {
         "Resources": {
-            "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": role_policy}},
-            "Reserve": {
-                "Type": "AWS::Lambda::Function",
-                "Properties": {
-                    "Runtime": "python3.12",
-                    "Handler": "index.main",
-                    "MemorySize": memory_mb,
-                    "Role": {"Fn::GetAtt": ["Role", "Arn"]},
-                    "Code": {"ZipFile": HANDLER},
-                },
-            },
-            "Orders": {
-                "Type": "AWS::DynamoDB::Table",
-                "Properties": {
-                    "BillingMode": "PAY_PER_REQUEST",
-                    "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
-                    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
-                },
-            },
+            "Role": LAMBDA_ROLE,
+            "Reserve": inline_function(HANDLER, Handler="index.main", MemorySize=memory_mb),
+            "Orders": ON_DEMAND_TABLE,
             "Queue": {"Type": "AWS::SQS::Queue"},
             "Topic": {"Type": "AWS::SNS::Topic"},
             "Key": {
@@ -59,11 +39,7 @@ def stack_template(memory_mb: int) -> dict[str, Any]:
     }
 
 
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[LocalEndpoint]:
-    local = LocalEndpoint.start()
-    yield local
-    local.stop()
+endpoint = endpoint_fixture("module")
 
 
 @pytest.fixture(scope="module")

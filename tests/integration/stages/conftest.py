@@ -9,17 +9,13 @@ import boto3
 import pytest
 
 from runner.aws import AwsTarget
-from runner.local import LocalEndpoint
 from runner.tags import MANAGED, PR, REPOSITORY
+from tests.support.engine import endpoint_fixture
 
 REPOSITORY_NAME = "org/shop"
 
 
-@pytest.fixture(scope="session")
-def endpoint():
-    running = LocalEndpoint.start()
-    yield running
-    running.stop()
+endpoint = endpoint_fixture("session")
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from runner.cli.options import build_destroyer
 from runner.destroy.destroyer import discover_stacks
 from runner.errors import DestroyError, GuardError
 from runner.stacks import Stacks
+from tests.support.aws import LAMBDA_ROLE, TRIVIAL_HANDLER, inline_function
 
 from .conftest import REPOSITORY_NAME, create_stack, managed_tags
 
@@ -44,32 +45,7 @@ def test_destroy_of_a_missing_stack_succeeds(target, stack_name):
 
 
 def test_destroy_deletes_dependents_first_and_removes_lambda_log_groups(target, clients, stack_name):
-    function = {
-        "Role": {
-            "Type": "AWS::IAM::Role",
-            "Properties": {
-                "AssumeRolePolicyDocument": {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "lambda.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                        }
-                    ],
-                }
-            },
-        },
-        "Fn": {
-            "Type": "AWS::Lambda::Function",
-            "Properties": {
-                "Runtime": "python3.12",
-                "Handler": "index.handler",
-                "Role": {"Fn::GetAtt": ["Role", "Arn"]},
-                "Code": {"ZipFile": "def handler(event, context):\n    return 1\n"},
-            },
-        },
-    }
+    function = {"Role": LAMBDA_ROLE, "Fn": inline_function(TRIVIAL_HANDLER)}
     create_stack(clients, stack_name, QUEUE)
     create_stack(clients, f"{stack_name}-api", function)
     function_name = clients("cloudformation").describe_stack_resource(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +11,9 @@ import pytest
 
 from runner.local import LocalEndpoint
 from runner.record import DeployedStack, DeploymentRecord
+from tests.support.engine import endpoint_fixture
 
-
-@pytest.fixture(scope="session")
-def endpoint() -> Iterator[LocalEndpoint]:
-    local = LocalEndpoint.start()
-    yield local
-    local.stop()
+endpoint = endpoint_fixture("session")
 
 
 @pytest.fixture(scope="session")

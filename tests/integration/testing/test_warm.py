@@ -11,6 +11,7 @@ import pytest
 from defusedxml import ElementTree
 
 from runner.testing.warmup import warm
+from tests.support.aws import LAMBDA_TRUST
 
 HANDLER = """
 import time
@@ -24,18 +25,7 @@ def handler(event, context):
 def _create(aws, unique_name, **extra):
     role = aws("iam").create_role(
         RoleName=unique_name("role"),
-        AssumeRolePolicyDocument=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "lambda.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            }
-        ),
+        AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST),
     )["Role"]["Arn"]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
