@@ -12,14 +12,12 @@ once the engine prevents it, strict xfail turns the pass into a failure and the 
 from __future__ import annotations
 
 import http.client
-import io
 import json
 import os
 import re
 import signal
 import subprocess
 import sys
-import zipfile
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -27,7 +25,7 @@ import boto3
 import pytest
 
 from runner.local import LocalEndpoint
-from tests.support.aws import LAMBDA_TRUST
+from tests.support.aws import LAMBDA_TRUST, zipped
 
 LEAD = "lead (runner/local): an ancestor of the Lambda worker still has the token in its environ"
 EVIL_ORIGIN = "https://evil.example"
@@ -154,15 +152,12 @@ def test_a_lambda_handler_finds_no_github_token_in_its_or_any_parents_environmen
         RoleName="exposure-probe",
         AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST),
     )["Role"]["Arn"]
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w") as bundle:
-        bundle.writestr("index.py", HANDLER)
     lambda_.create_function(
         FunctionName="exposure-probe",
         Runtime="python3.12",
         Handler="index.handler",
         Role=role,
-        Code={"ZipFile": archive.getvalue()},
+        Code={"ZipFile": zipped({"index.py": HANDLER})},
         Timeout=30,
     )
     lambda_.get_waiter("function_active_v2").wait(FunctionName="exposure-probe")

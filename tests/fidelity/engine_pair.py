@@ -3,16 +3,14 @@ patch test shows the AWS behaviour with the patch and its absence without it."""
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
-import uuid
-import zipfile
 from collections.abc import Iterator
 from typing import Any
 
 from runner.aws import AwsTarget
 from runner.local import LocalEndpoint
+from tests.support.aws import unique, zipped
 
 DISABLE_VARIABLE = "SPT_ENGINE_DISABLE_PATCHES"
 LAMBDA_ROLE = "arn:aws:iam::123456789012:role/fidelity-lambda"
@@ -39,18 +37,6 @@ def engines(disabled: tuple[str, ...]) -> Iterator[dict[bool, LocalEndpoint]]:
 
 def client(engine: LocalEndpoint, service: str) -> Any:
     return AwsTarget(region=engine.region, endpoint_url=engine.url).client(service)
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-def zipped(files: dict[str, str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, text in files.items():
-            archive.writestr(name, text)
-    return buffer.getvalue()
 
 
 def create_function(

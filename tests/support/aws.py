@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import uuid
+import zipfile
+from collections.abc import Mapping
 from typing import Any
 
 import boto3
@@ -44,6 +47,15 @@ def inline_function(code: str, role: str = "Role", **properties: Any) -> dict[st
             **properties,
         },
     }
+
+
+def zipped(files: Mapping[str, str]) -> bytes:
+    """A deployment package (or layer) holding `files`: path in the archive -> its text."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
 
 
 def unique(prefix: str) -> str:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import textwrap
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -14,7 +12,7 @@ from typing import Any
 import pytest
 
 from runner.local import LocalEndpoint
-from tests.support.aws import LAMBDA_TRUST, engine_client, unique
+from tests.support.aws import LAMBDA_TRUST, engine_client, unique, zipped
 
 
 def client(endpoint: LocalEndpoint, service: str) -> Any:
@@ -22,11 +20,7 @@ def client(endpoint: LocalEndpoint, service: str) -> Any:
 
 
 def zip_sources(files: dict[str, str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, source in files.items():
-            archive.writestr(name, textwrap.dedent(source))
-    return buffer.getvalue()
+    return zipped({name: textwrap.dedent(source) for name, source in files.items()})
 
 
 def lambda_role(endpoint: LocalEndpoint) -> str:

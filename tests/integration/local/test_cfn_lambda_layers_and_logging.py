@@ -3,11 +3,10 @@ logs to its own group."""
 
 from __future__ import annotations
 
-import io
-import zipfile
 from typing import Any
 
 from runner.testing.polling import eventually
+from tests.support.aws import zipped
 
 from .cfn_testkit import EngineUnderTest, engine_without, lambda_resources, unique
 
@@ -20,18 +19,15 @@ def handler(event, context):
 """
 
 
-def _layer_zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("python/shared_greeting.py", 'GREETING = "hello from the layer"\n')
-    return buffer.getvalue()
-
-
 def _template(engine: EngineUnderTest, log_group: str) -> dict[str, Any]:
     bucket, key = unique("layers"), "layer.zip"
     s3 = engine.client("s3")
     s3.create_bucket(Bucket=bucket)
-    s3.put_object(Bucket=bucket, Key=key, Body=_layer_zip())
+    s3.put_object(
+        Bucket=bucket,
+        Key=key,
+        Body=zipped({"python/shared_greeting.py": 'GREETING = "hello from the layer"\n'}),
+    )
     resources = lambda_resources(HANDLER)
     resources["Layer"] = {
         "Type": "AWS::Lambda::LayerVersion",

@@ -3,14 +3,13 @@ resource whose function fails unanswered fails at once; Node.js handlers resolve
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from typing import Any
 
 import pytest
 
 from runner.testing.polling import eventually
+from tests.support.aws import zipped
 
 from .cfn_testkit import EngineUnderTest, engine_without, unique
 
@@ -51,13 +50,6 @@ def test_without_its_patch_an_empty_ssm_value_deploys() -> None:
         assert _settled(stock, name) == "CREATE_COMPLETE"
 
 
-def _zip(file: str, source: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(file, source)
-    return buffer.getvalue()
-
-
 def _node_lookup(engine: EngineUnderTest) -> dict[str, Any]:
     role = engine.client("iam").create_role(RoleName=unique("r"), AssumeRolePolicyDocument="{}")["Role"][
         "Arn"
@@ -68,7 +60,7 @@ def _node_lookup(engine: EngineUnderTest) -> dict[str, Any]:
         Runtime="nodejs20.x",
         Role=role,
         Handler="index.handler",
-        Code={"ZipFile": _zip("index.js", NODE_RESOLVES)},
+        Code={"ZipFile": zipped({"index.js": NODE_RESOLVES})},
     )
     payload = engine.client("lambda").invoke(FunctionName=function)["Payload"].read()
     return dict(json.loads(payload))

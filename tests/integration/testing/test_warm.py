@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import json
 import textwrap
-import zipfile
 
 import pytest
 from defusedxml import ElementTree
 
 from runner.testing.warmup import warm
-from tests.support.aws import LAMBDA_TRUST
+from tests.support.aws import LAMBDA_TRUST, zipped
 
 HANDLER = """
 import time
@@ -27,13 +25,10 @@ def _create(aws, unique_name, **extra):
         RoleName=unique_name("role"),
         AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST),
     )["Role"]["Arn"]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("app.py", textwrap.dedent(HANDLER))
     name = unique_name("warm")
     aws("lambda").create_function(
         FunctionName=name, Runtime="python3.12", Role=role, Handler="app.handler",
-        Code={"ZipFile": buffer.getvalue()}, Timeout=10, MemorySize=128, **extra,
+        Code={"ZipFile": zipped({"app.py": textwrap.dedent(HANDLER)})}, Timeout=10, MemorySize=128, **extra,
     )  # fmt: skip
     return name
 
