@@ -28,8 +28,10 @@ from runner.errors import ConfigError
 from runner.local.engine_choice import local_engine
 from runner.naming import StackNaming
 from runner.record import DeploymentRecord
-from runner.shards.durations import load_durations, merge_results, save_durations
+from runner.report.junit import merge_results
+from runner.shards.durations import refresh_store
 from runner.shards.parallel import LocalSuite, run_local_suite
+from runner.shards.slices import planned_nodeids
 from runner.stacks import Stacks
 
 DEFAULT_SHARDS = 1  # like `run`: on two busy cores, more pytest start-ups can cost more than they save
@@ -154,8 +156,9 @@ def run_tests(suite: LocalSuite, targets: Sequence[str]) -> SuiteOutcome:
     )
     outcomes = run_local_suite(chosen)
     if not targets and all(outcome.reported for outcome in outcomes):
-        durations = suite.durations_file
-        save_durations(durations, merge_results(load_durations(durations), suite.results_dir))
+        results = merge_results(suite.results_dir)
+        plans = planned_nodeids(suite.results_dir) if results.planned_total is not None else None
+        refresh_store(suite.durations_file, results.durations_by_nodeid, plans, warn=print)
     planned = [outcome.planned_tests for outcome in outcomes]
     return SuiteOutcome(
         exit_code=max(outcome.exit_code for outcome in outcomes),

@@ -56,7 +56,8 @@ def test_a_local_export_replaces_real_credentials_and_names_the_engines_account(
     export_target(AwsTarget("eu-west-1", listening_url), environ, local=True)
     assert environ["AWS_ACCESS_KEY_ID"] == DUMMY_ACCESS_KEY
     assert environ["AWS_SECRET_ACCESS_KEY"] != "real"
-    assert "AWS_SESSION_TOKEN" not in environ and "AWS_PROFILE" not in environ
+    assert "AWS_SESSION_TOKEN" not in environ
+    assert "AWS_PROFILE" not in environ
     assert environ["AWS_ENDPOINT_URL"] == listening_url
     assert environ["AWS_REGION"] == environ["AWS_DEFAULT_REGION"] == "eu-west-1"
     assert environ["CDK_DEFAULT_ACCOUNT"] == LOCAL_ACCOUNT_ID
