@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 
 from runner.errors import ConfigError
 
@@ -100,3 +101,30 @@ def squash(name: str) -> str:
 def belongs_to(stack_name: str, base_name: str) -> bool:
     """Every stack of a PR is named the base name or starts with it plus '-' (`shop-pr-1-data`)."""
     return stack_name == base_name or stack_name.startswith(base_name + "-")
+
+
+def choose_stack_name(
+    explicit: str | None, prefix: str, pr_number: int | None, allow_without_pr: bool
+) -> str:
+    """`--stack-name` wins; else prefix + PR (`shop-pr-12`); a local run without a PR gets `shop-local`."""
+    if explicit:
+        return check_stack_name(explicit)
+    if pr_number is not None:
+        return pr_stack_name(prefix, pr_number)
+    if allow_without_pr:
+        return f"{sanitize_prefix(prefix)}-local"
+    raise ConfigError(
+        "no PR number: pass --pr N or --stack-name NAME, or run from a pull_request or "
+        "workflow_dispatch (input `pr`) event"
+    )
+
+
+@dataclass(frozen=True)
+class StackNaming:
+    """How a command names the PR's stacks: `--stack-name`, else `<prefix>-pr-<N>`."""
+
+    prefix: str
+    explicit: str | None = None
+
+    def base_name(self, pr_number: int | None, allow_without_pr: bool) -> str:
+        return choose_stack_name(self.explicit, self.prefix, pr_number, allow_without_pr)

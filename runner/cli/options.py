@@ -1,18 +1,19 @@
-"""Options and wiring shared by the stage commands (import-light: argparse only at module level)."""
+"""The CLI layer's shared options, and the request objects they become: nothing past a command
+module sees argparse."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from runner.aws import AwsTarget
-    from runner.context import RunContext
-    from runner.destroy.destroyer import Destroyer
+from runner.aws import TargetRequest
+from runner.context import RunContext
+from runner.errors import ConfigError
+from runner.naming import StackNaming
+from runner.shards.parallel import MAX_LOCAL_SHARDS
 
-DEFAULT_LOCAL_ENDPOINT = "http://localhost:4566"
 DEFAULT_WORK_DIR = ".serverless-pr-test"
 
 
@@ -39,21 +40,6 @@ def add_preflight_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def target_account(target: AwsTarget) -> str | None:
-    """The account the credentials belong to, for the preflight; None when it cannot be asked."""
-    from botocore.config import Config
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    # One quick question: the preflight only warns with it, so no patient retries.
-    quick = Config(retries={"mode": "standard", "max_attempts": 2}, connect_timeout=5, read_timeout=10)
-    try:
-        sts = target.session().client("sts", endpoint_url=target.endpoint_url, config=quick)
-        account = sts.get_caller_identity().get("Account")
-    except (BotoCoreError, ClientError):
-        return None
-    return str(account) if account else None
-
-
 def add_target_options(parser: argparse.ArgumentParser, local_help: str) -> None:
     group = parser.add_argument_group("where")
     group.add_argument("--local", action="store_true", help=local_help)
@@ -78,64 +64,8 @@ def add_delivery_latency_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def checked_target(region: str, endpoint_url: str | None, source: str) -> AwsTarget:
-    """A target whose region and endpoint URL are well formed and whose endpoint answers, so a bad
-    one is one `Error:` line before the synth, not a botocore traceback after it."""
-    import re
-    import socket
-    from urllib.parse import urlsplit
-
-    from runner.aws import AwsTarget
-    from runner.errors import ConfigError, UnreachableError
-
-    if not re.fullmatch(r"[a-z0-9]{1,20}(-[a-z0-9]{1,20}){1,4}", region):
-        raise ConfigError(f"{source}: region {region!r} is not a region name like us-east-1")
-    if endpoint_url is None:
-        return AwsTarget(region=region)
-    try:
-        parts = urlsplit(endpoint_url)
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError as error:
-        raise ConfigError(f"{source}: endpoint URL {endpoint_url!r} is invalid: {error}") from error
-    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in endpoint_url):
-        raise ConfigError(f"{source}: endpoint URL {endpoint_url!r} must look like http://localhost:4566")
-    try:
-        socket.create_connection((parts.hostname, port), timeout=5).close()
-    except OSError as error:
-        raise UnreachableError(
-            f"{source}: nothing answers at {endpoint_url} ({error.strerror or error}); start it with "
-            "`serverless-pr-test local` or pass the right --endpoint-url"
-        ) from error
-    return AwsTarget(region=region, endpoint_url=endpoint_url)
-
-
-def target_from_args(args: argparse.Namespace) -> AwsTarget:
-    """`--local` without a URL means the endpoint `serverless-pr-test local` serves on port 4566."""
-    from runner.aws import AwsTarget
-    from runner.local.endpoint import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY
-
-    endpoint_url = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
-    if args.local:
-        endpoint_url = endpoint_url or DEFAULT_LOCAL_ENDPOINT
-        # Never let a local run pick up real credentials from the environment or ~/.aws.
-        os.environ["AWS_ACCESS_KEY_ID"] = DUMMY_ACCESS_KEY
-        os.environ["AWS_SECRET_ACCESS_KEY"] = DUMMY_SECRET_KEY
-        os.environ.pop("AWS_SESSION_TOKEN", None)
-        os.environ.pop("AWS_PROFILE", None)
-    found = AwsTarget.from_env(region=args.region, endpoint_url=endpoint_url)
-    target = checked_target(found.region, found.endpoint_url, "--region/--endpoint-url")
-    os.environ["AWS_REGION"] = os.environ["AWS_DEFAULT_REGION"] = target.region
-    if target.endpoint_url:
-        os.environ["AWS_ENDPOINT_URL"] = target.endpoint_url
-    return target
-
-
 def require_writable(path: Path, flag: str, directory: bool = False) -> None:
     """Fail before the work when an output cannot be written (its directory is created here)."""
-    import tempfile
-
-    from runner.errors import ConfigError
-
     folder = path if directory else path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -147,42 +77,33 @@ def require_writable(path: Path, flag: str, directory: bool = False) -> None:
         raise ConfigError(f"{flag} {path} cannot be written: {error.strerror or error}") from error
 
 
+def target_request(args: argparse.Namespace) -> TargetRequest:
+    return TargetRequest(local=bool(args.local), endpoint_url=args.endpoint_url, region=args.region)
+
+
+def stack_naming(args: argparse.Namespace) -> StackNaming:
+    """`--stack-prefix` (default: the app directory's name) and `--stack-name`."""
+    return StackNaming(prefix=str(args.stack_prefix or args.app_dir.resolve().name), explicit=args.stack_name)
+
+
+def run_context(args: argparse.Namespace, cwd: Path) -> RunContext:
+    """Repository, PR (`--pr` wins), commit and run id from GitHub's environment or git."""
+    return RunContext.detect(os.environ, cwd, pr_override=args.pr)
+
+
 def repository_from(args: argparse.Namespace, cwd: Path) -> str:
     """`--repository`, else $GITHUB_REPOSITORY, else the git remote: never a file the run reads."""
-    from runner.context import RunContext
-
     explicit = getattr(args, "repository", None)
     return str(explicit) if explicit else RunContext.detect(os.environ, cwd).repository
 
 
-def detect_context(args: argparse.Namespace, cwd: Path) -> RunContext:
-    from runner.context import RunContext
-
-    return RunContext.detect(os.environ, cwd, pr_override=args.pr)
-
-
-def default_prefix(args: argparse.Namespace, app_dir: Path) -> str:
-    return str(args.stack_prefix or app_dir.resolve().name)
+def check_local_options(args: argparse.Namespace) -> None:
+    """`run` and `dev`: shard count and engine port, before anything starts."""
+    if not 1 <= args.shards <= MAX_LOCAL_SHARDS:
+        raise ConfigError(f"--shards must be between 1 and {MAX_LOCAL_SHARDS}, got {args.shards}")
+    check_port(args.port)
 
 
-def build_destroyer(target: AwsTarget) -> Destroyer:
-    from runner.destroy.capture_sweep import sweep_captures
-    from runner.destroy.cleanup import BucketEmptier, LogGroups
-    from runner.destroy.destroyer import Destroyer
-    from runner.destroy.leftovers import OwnedLeftovers, TaggedLeftovers
-    from runner.stacks import Stacks
-
-    session = target.session()
-    events, sqs = target.client("events", session), target.client("sqs", session)
-    leftovers = (
-        OwnedLeftovers(lambda service: target.client(service, session))
-        if target.is_local
-        else TaggedLeftovers(target.client("resourcegroupstaggingapi", session))
-    )
-    return Destroyer(
-        Stacks(target.client("cloudformation", session)),
-        BucketEmptier(target.client("s3", session)),
-        LogGroups(target.client("logs", session), target.client("lambda", session)),
-        leftovers,
-        sweep_captures=lambda buses: sweep_captures(events, sqs, buses),
-    )
+def check_port(port: int) -> None:
+    if not 0 <= port <= 65535:
+        raise ConfigError(f"--port must be between 0 and 65535, got {port}")

@@ -19,9 +19,8 @@ from runner.deploy.assembly import CloudAssembly
 from runner.deploy.cdk import CdkCli, throttled
 from runner.deploy.parameters import ParameterInputs
 from runner.deploy.prepare import PrepareRequest, prepare
-from runner.errors import ConfigError, DeployError
+from runner.errors import DeployError
 from runner.guard import require_ownership
-from runner.naming import check_stack_name, pr_stack_name, sanitize_prefix
 from runner.preflight import PreflightTarget
 from runner.record import DeployedStack, DeploymentRecord
 from runner.stacks import EventFeed, StackEvent, StackPhase, Stacks, failure_reasons
@@ -32,22 +31,6 @@ CHANGE_SET_LOST = re.compile(r"ChangeSet \[[^\]]*\] does not exist")
 LOCAL_ACCOUNT = "123456789012"
 WAIT_TIMEOUT_SECONDS = 1800.0
 DEPLOY_ATTEMPTS = 3  # a lost race with another run, or a throttled CLI, is retried
-
-
-def choose_stack_name(
-    explicit: str | None, prefix: str, pr_number: int | None, allow_without_pr: bool
-) -> str:
-    """`--stack-name` wins; else prefix + PR (`shop-pr-12`); a local run without a PR gets `shop-local`."""
-    if explicit:
-        return check_stack_name(explicit)
-    if pr_number is not None:
-        return pr_stack_name(prefix, pr_number)
-    if allow_without_pr:
-        return f"{sanitize_prefix(prefix)}-local"
-    raise ConfigError(
-        "no PR number: pass --pr N or --stack-name NAME, or run from a pull_request or "
-        "workflow_dispatch (input `pr`) event"
-    )
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
-from runner.cli.options import add_naming_options, add_target_options
-
-if TYPE_CHECKING:
-    from runner.aws import AwsTarget
-    from runner.destroy.destroyer import DestroyOutcome
-    from runner.stacks import Stacks
+from runner import gha
+from runner.aws import LOOPBACK_HOSTS, checked_target, export_target, resolve_target
+from runner.cli.options import (
+    add_naming_options,
+    add_target_options,
+    repository_from,
+    run_context,
+    stack_naming,
+    target_request,
+)
+from runner.context import RunContext
+from runner.destroy.destroyer import discover_stacks
+from runner.destroy.stage import destroy_stacks
+from runner.errors import ConfigError, StackNotFoundError
+from runner.github.deploy_hooks import deactivate
+from runner.github.events import dependabot_without_credentials
+from runner.guard import ownership_problem
+from runner.record import DeploymentRecord
+from runner.stacks import Stacks
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -35,26 +49,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    import os
-    from urllib.parse import urlsplit
-
-    from runner import gha
-    from runner.aws import LOOPBACK_HOSTS
-    from runner.cli.options import (
-        checked_target,
-        default_prefix,
-        detect_context,
-        repository_from,
-        target_from_args,
-    )
-    from runner.deploy.deployer import choose_stack_name
-    from runner.destroy.destroyer import discover_stacks
-    from runner.errors import ConfigError
-    from runner.github.events import dependabot_without_credentials
-    from runner.record import DeploymentRecord
-    from runner.stacks import Stacks
-
-    if not target_from_args(args).is_local and dependabot_without_credentials(os.environ):
+    target = resolve_target(target_request(args), os.environ)
+    export_target(target, os.environ, local=args.local)
+    if not target.is_local and dependabot_without_credentials(os.environ):
         gha.annotation(
             "notice",
             "pull request from Dependabot without AWS credentials: nothing was deployed, destroy skipped",
@@ -65,12 +62,9 @@ def execute(args: argparse.Namespace) -> int:
     # Whose stacks these are comes from the environment or --repository, never from a file.
     repository = repository_from(args, args.app_dir)
     if args.pr or args.stack_name:
-        target = target_from_args(args)
         # No synth: find the PR's stacks by name; only those whose tags say they are ours count.
-        pr_number = detect_context(args, args.app_dir).pr_number
-        base = choose_stack_name(
-            args.stack_name, default_prefix(args, args.app_dir), pr_number, allow_without_pr=False
-        )
+        pr_number = run_context(args, args.app_dir).pr_number
+        base = stack_naming(args).base_name(pr_number, allow_without_pr=False)
         stacks = Stacks(target.client("cloudformation"))
         names = discover_stacks(stacks, base, repository, pr_number)
         if not names and not args.stack_name:
@@ -91,7 +85,6 @@ def execute(args: argparse.Namespace) -> int:
             return 0
         base = names[0]
         run_id = record.run_id  # a stack another run deployed since is that run's to destroy
-        target = target_from_args(args)
         if record.endpoint_url and not (args.endpoint_url or args.local):
             # A file must not send this machine's AWS credentials anywhere but this machine.
             if urlsplit(record.endpoint_url).hostname not in LOOPBACK_HOSTS:
@@ -113,9 +106,6 @@ def _refuse_when_the_pr_lives_under_another_name(
     """No stack has the name asked for, yet this repository's PR has stacks under another prefix
     (the app directory or `--stack-prefix` was not given): saying "nothing is still deployed" would
     be false, so name them and how to remove them."""
-    from runner.errors import StackNotFoundError
-    from runner.guard import ownership_problem
-
     if pr_number is None:
         return
     others = [
@@ -133,69 +123,5 @@ def _refuse_when_the_pr_lives_under_another_name(
 
 def _end_github_deployment(repository: str, pr_number: int | None, is_local: bool) -> None:
     """The PR timeline shows the environment's end: its GitHub deployments become inactive."""
-    import os
-    from pathlib import Path
-
-    from runner.context import RunContext
-    from runner.github.deploy_hooks import deactivate
-
     context = RunContext.detect(os.environ, Path.cwd())
     deactivate(RunContext(repository, pr_number, context.commit, context.run_id), is_local=is_local)
-
-
-def destroy_stacks(
-    target: AwsTarget,
-    repository: str,
-    pr_number: int | None,
-    names_in_deploy_order: list[str],
-    run_id: str | None = None,
-    base_name: str | None = None,
-    embedded: bool = False,
-) -> DestroyOutcome:
-    """Shared by `destroy` and `run`; `run_id` set: only stacks that run deployed last.
-
-    A first SIGINT/SIGTERM lets the destroy finish, a second stops it (runner.destroy.cancellation). The
-    outcome's `final_line`, or the message of the error raised, ends with what is still deployed."""
-    from dataclasses import replace
-
-    from runner import gha
-    from runner.cli.options import build_destroyer
-    from runner.destroy.cancellation import (
-        DestroyStopped,
-        RemovalCommand,
-        final_status,
-        shielded,
-        still_deployed,
-    )
-    from runner.errors import GuardError, RunnerError, StoppedError
-    from runner.stacks import Stacks
-
-    command = RemovalCommand(
-        base_name or names_in_deploy_order[0], repository, pr_number, target.region, target.endpoint_url
-    )
-    outcome: DestroyOutcome | None = None
-    failure: RunnerError | None = None
-    with shielded() as signals:
-        try:
-            with gha.group(f"Destroy {', '.join(names_in_deploy_order)}"):
-                outcome = build_destroyer(target).destroy(
-                    names_in_deploy_order, repository, pr_number, run_id
-                )
-        except DestroyStopped:
-            pass
-        except GuardError:
-            raise  # refused before anything was touched: the stacks are not ours to list
-        except RunnerError as error:
-            failure = error
-        signals.may_stop = False
-        status = final_status(
-            still_deployed(Stacks(target.client("cloudformation")), names_in_deploy_order), command
-        )
-    if signals.exit_code is not None:
-        how = "stopped the destroy" if len(signals.received) > 1 else "arrived; the destroy finished first"
-        detail = f" ({failure})" if failure else ""
-        raise StoppedError(f"{signals.first_name} {how}{detail}.\n{status}", signals.exit_code)
-    if failure is not None:
-        raise type(failure)(f"{failure}\n{status}") from failure
-    assert outcome is not None
-    return replace(outcome, final_line=status)

@@ -3,23 +3,36 @@
 from __future__ import annotations
 
 import argparse
+import os
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from runner.aws import AwsTarget, TargetRequest, export_target, resolve_target
 from runner.cli.options import (
     DEFAULT_WORK_DIR,
     add_delivery_latency_option,
     add_naming_options,
     add_preflight_options,
+    check_local_options,
+    run_context,
 )
-from runner.deploy.command import add_synth_timeout_option
-
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from runner.aws import AwsTarget
-    from runner.context import RunContext
-    from runner.dev.loop import DevRequest, DevStages, SuiteOutcome
+from runner.context import RunContext
+from runner.deploy.command import add_synth_timeout_option, add_ttl_option, deploy_request
+from runner.deploy.stage import DeployRequest, deploy_app, print_outputs
+from runner.destroy.destroyer import discover_stacks
+from runner.destroy.stage import destroy_stacks
+from runner.dev.hotswap import CodeSwapper
+from runner.dev.loop import DevLoop, DevRequest, DevStages, SuiteOutcome
+from runner.errors import ConfigError
+from runner.local.engine_choice import local_engine
+from runner.naming import StackNaming
+from runner.record import DeploymentRecord
+from runner.report.junit import merge_results
+from runner.shards.durations import refresh_store
+from runner.shards.parallel import LocalSuite, run_local_suite
+from runner.shards.slices import planned_nodeids
+from runner.stacks import Stacks
 
 DEFAULT_SHARDS = 1  # like `run`: on two busy cores, more pytest start-ups can cost more than they save
 
@@ -64,18 +77,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=8 * 3600.0,
         help="stop after this many seconds without an edit (default: 8 hours)",
     )
-    parser.add_argument("--ttl-hours", type=float, default=24.0, help="expires-at tag = now + this")
+    add_ttl_option(parser)
     add_preflight_options(parser)
     add_synth_timeout_option(parser)
     parser.epilog = "Arguments after a bare `--` go to pytest on every run, e.g. `dev stacks/example -- -x`."
 
 
 def execute(args: argparse.Namespace) -> int:
-    from runner.cli.options import detect_context, target_from_args
-    from runner.dev.engine import local_engine
-    from runner.dev.loop import DevLoop, DevRequest
-    from runner.errors import ConfigError
-
+    check_local_options(args)
     app_dir = args.app_dir.resolve()
     if not (app_dir / "cdk.json").is_file():
         raise ConfigError(f"app directory {app_dir} has no cdk.json")
@@ -83,12 +92,8 @@ def execute(args: argparse.Namespace) -> int:
         raise ConfigError(f"test path {app_dir / args.tests} does not exist (set --tests)")
     if args.max_cycles is not None and args.max_cycles < 0:
         raise ConfigError(f"--max-cycles must be 0 or more, got {args.max_cycles}")
-    if not 1 <= args.shards <= 64:
-        raise ConfigError(f"--shards must be between 1 and 64, got {args.shards}")
     if args.idle_timeout <= 0:
         raise ConfigError(f"--idle-timeout must be positive, got {args.idle_timeout}")
-    if not 0 <= args.port <= 65535:
-        raise ConfigError(f"--port must be between 0 and 65535, got {args.port}")
     request = DevRequest(
         app_dir=app_dir,
         tests=args.tests,
@@ -97,36 +102,28 @@ def execute(args: argparse.Namespace) -> int:
         max_cycles=args.max_cycles,
         idle_timeout=args.idle_timeout,
     )
+    deploy = deploy_request(args, reuse_synth=True)
+    suite = LocalSuite(
+        app_dir, request.work_dir, args.tests, args.shards, pytest_args=tuple(args.passthrough)
+    )
     with local_engine(args.port, args.region, args.delivery_latency, args.endpoint_url) as (url, started):
         if started and args.keep:
             print("Note: --keep keeps the stacks only while this engine runs; it stops with `dev`.")
-        args.local, args.endpoint_url = True, url
-        target = target_from_args(args)
-        context = detect_context(args, app_dir)
-        return DevLoop(request, build_stages(args, request, context, target)).run()
+        target = resolve_target(TargetRequest(local=True, endpoint_url=url, region=args.region), os.environ)
+        export_target(target, os.environ, local=True)
+        context = run_context(args, app_dir)
+        return DevLoop(request, build_stages(deploy, suite, context, target)).run()
 
 
 def build_stages(
-    args: argparse.Namespace, request: DevRequest, context: RunContext, target: AwsTarget
+    deploy: DeployRequest, suite: LocalSuite, context: RunContext, target: AwsTarget
 ) -> DevStages:
-    from runner.cli.options import default_prefix
-    from runner.deploy.command import deploy_app, print_outputs
-    from runner.deploy.deployer import choose_stack_name
-    from runner.destroy.command import destroy_stacks
-    from runner.destroy.destroyer import discover_stacks
-    from runner.dev.hotswap import CodeSwapper
-    from runner.dev.loop import DevStages
-    from runner.record import DeploymentRecord
-    from runner.stacks import Stacks
-
-    base = choose_stack_name(
-        args.stack_name, default_prefix(args, request.app_dir), context.pr_number, allow_without_pr=True
-    )
-    args.stack_name = base
+    base = deploy.naming.base_name(context.pr_number, allow_without_pr=True)
+    deploy = replace(deploy, naming=StackNaming(deploy.naming.prefix, base))
     session = target.session()
 
-    def deploy() -> DeploymentRecord:
-        record = deploy_app(args, request.app_dir, context, target, reuse_synth=True)
+    def deploy_once() -> DeploymentRecord:
+        record = deploy_app(deploy, context, target)
         print_outputs(record)
         return record
 
@@ -142,46 +139,26 @@ def build_stages(
         return destroy_stacks(target, context.repository, context.pr_number, names, run_id).summary()
 
     return DevStages(
-        deploy=deploy,
-        run_tests=lambda targets: run_tests(args, request, targets),
+        deploy=deploy_once,
+        run_tests=lambda targets: run_tests(suite, targets),
         swapper=CodeSwapper(target.client("lambda", session), target.client("cloudformation", session)),
         destroy=destroy,
     )
 
 
-def run_tests(args: argparse.Namespace, request: DevRequest, targets: Sequence[str]) -> SuiteOutcome:
+def run_tests(suite: LocalSuite, targets: Sequence[str]) -> SuiteOutcome:
     """Edited test files in one pytest; the whole suite in `--shards` parallel ones, balanced by the
     durations the previous full runs recorded, each shard's lines live with its number."""
-    import shutil
-    from concurrent.futures import ThreadPoolExecutor
-
-    from runner.dev.loop import SuiteOutcome
-    from runner.shards.durations import load_durations, merge_results, save_durations
-    from runner.shards.plan import ShardSpec
-    from runner.shards.run_shard import ShardRequest, run_shard
-
-    results = request.work_dir / "results"
-    shutil.rmtree(results, ignore_errors=True)  # a previous cycle's shards must not count
-    durations = request.work_dir / "durations.json"
-    shards = 1 if targets else args.shards
-    requests = [
-        ShardRequest(
-            shard=ShardSpec(index, shards),
-            app_dir=request.app_dir,
-            results_dir=results,
-            tests=targets[0] if targets else request.tests,
-            record_file=request.work_dir / "deployment.json",
-            durations_file=durations if durations.is_file() else None,
-            pytest_args=(*targets[1:], *args.passthrough),
-            log_file=None if shards == 1 else results / f"shard-{index}.log",
-            live_prefix=None if shards == 1 else f"[{index}/{shards}] ",
-        )
-        for index in range(1, shards + 1)
-    ]
-    with ThreadPoolExecutor(max_workers=shards) as pool:  # threads only wait on pytest processes
-        outcomes = list(pool.map(run_shard, requests))
+    chosen = (
+        replace(suite, tests=targets[0], shards=1, pytest_args=(*targets[1:], *suite.pytest_args))
+        if targets
+        else suite
+    )
+    outcomes = run_local_suite(chosen)
     if not targets and all(outcome.reported for outcome in outcomes):
-        save_durations(durations, merge_results(load_durations(durations), results))
+        results = merge_results(suite.results_dir)
+        plans = planned_nodeids(suite.results_dir) if results.planned_total is not None else None
+        refresh_store(suite.durations_file, results.durations_by_nodeid, plans, warn=print)
     planned = [outcome.planned_tests for outcome in outcomes]
     return SuiteOutcome(
         exit_code=max(outcome.exit_code for outcome in outcomes),

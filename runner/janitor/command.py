@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+import os
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from runner.cli.options import add_target_options
-
-if TYPE_CHECKING:
-    from runner.janitor.janitor import JanitorReport
+from runner import gha
+from runner.aws import export_target, resolve_target
+from runner.cli.options import add_target_options, repository_from, target_request
+from runner.destroy.stage import build_destroyer
+from runner.errors import DestroyError, UnknownStateError
+from runner.github.connection import GithubConnection
+from runner.janitor.janitor import Janitor, JanitorReport
+from runner.janitor.sources import CaptureStore, PullRequestStates
+from runner.limits import max_age_hours
+from runner.report.escape import inline
+from runner.stacks import Stacks
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -26,25 +36,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    import os
-    from collections.abc import Sequence
-    from datetime import UTC, datetime, timedelta
-    from pathlib import Path
-
-    from runner import gha
-    from runner.cli.options import build_destroyer, target_from_args
-    from runner.context import RunContext
-    from runner.errors import DestroyError, UnknownStateError
-    from runner.github.connection import GithubConnection
-    from runner.janitor.janitor import Janitor
-    from runner.janitor.sources import CaptureStore, PullRequestStates
-    from runner.limits import max_age_hours
-    from runner.stacks import Stacks
-
     if args.max_age is not None:
         max_age_hours(args.max_age)
-    target = target_from_args(args)
-    repository = args.repository or RunContext.detect(os.environ, Path.cwd()).repository
+    target = resolve_target(target_request(args), os.environ)
+    export_target(target, os.environ, local=args.local)
+    repository = repository_from(args, Path.cwd())
     connection = GithubConnection.from_env(os.environ)
     gha.add_mask(connection.token)
     if not connection.token:
@@ -87,8 +83,6 @@ def execute(args: argparse.Namespace) -> int:
 
 def render_summary(report: JanitorReport) -> str:
     """Markdown for the job summary; names come from AWS tags and are escaped."""
-    from runner.report.escape import inline
-
     title = f"## serverless-pr-test janitor: {inline(report.repository)}"
     mode = " (dry run: nothing deleted)" if report.dry_run else ""
     lines = [title + mode, ""]

@@ -7,12 +7,17 @@ import shlex
 import signal
 import threading
 
-from runner.cli.options import add_delivery_latency_option
+from runner.cli.options import add_delivery_latency_option, check_port
+from runner.local.delivery import DeliveryLatency
+from runner.local.endpoint import DEFAULT_PORT, LocalEndpoint
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--port", type=int, default=4566, help="port on 127.0.0.1 (default 4566; 0 = any free port)"
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"port on 127.0.0.1 (default {DEFAULT_PORT}; 0 = any free port)",
     )
     parser.add_argument(
         "--region", default="us-east-1", help="region the endpoint claims (default us-east-1)"
@@ -21,13 +26,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from runner.errors import ConfigError
-    from runner.local import LocalEndpoint
-
-    if not 0 <= args.port <= 65535:
-        raise ConfigError(f"--port must be between 0 and 65535, got {args.port}")
-    from runner.local.delivery import DeliveryLatency
-
+    check_port(args.port)
     latency = DeliveryLatency.parse(args.delivery_latency)
     endpoint = LocalEndpoint.start(port=args.port, region=args.region, delivery_latency=latency)
     stop = threading.Event()

@@ -33,6 +33,9 @@ LOCAL_ACCOUNT_ID = "123456789012"
 DUMMY_ACCESS_KEY = LOCAL_ACCOUNT_ID
 DUMMY_SECRET_KEY = "testing"  # noqa: S105 - not a secret: the engine accepts any value
 HEALTH_PATH = "/_ministack/health"
+# Where `serverless-pr-test local` serves by default; `--local` without an endpoint URL means it.
+DEFAULT_PORT = 4566
+DEFAULT_URL = f"http://localhost:{DEFAULT_PORT}"
 START_TIMEOUT_SECONDS = 60.0
 STOP_GRACE_SECONDS = 5.0
 ENGINE_SIDE = Path(__file__).with_name("engine_side")

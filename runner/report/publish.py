@@ -14,6 +14,8 @@ from runner.github.comment import CommentMode
 from runner.report.build import ReportInputs, build_report
 from runner.report.markdown import COMMENT_BUDGET, SUMMARY_BUDGET, Budget, render_markdown
 from runner.report.model import Report
+from runner.shards.durations import refresh_store
+from runner.shards.slices import planned_nodeids
 
 if TYPE_CHECKING:
     from runner.github.report_outputs import GithubOutputs
@@ -43,9 +45,14 @@ def publish_report(report: Report, options: PublishOptions, env: Mapping[str, st
     gha.append_summary(summary_markdown, environment)
     workspace = options.workspace or Path(environment.get("GITHUB_WORKSPACE") or Path.cwd())
     _annotate(report, workspace, options.tests_root)
-    planned = _planned_nodeids(options.results_dir) if report.results.planned_total is not None else None
     if options.durations is not None:
-        _write_durations(report, options.durations, planned)
+        planned = planned_nodeids(options.results_dir) if report.results.planned_total is not None else None
+        refresh_store(
+            options.durations,
+            report.results.durations_by_nodeid,
+            planned,
+            warn=lambda message: gha.annotation("warning", message),
+        )
     if options.merged_junit is not None:
         from runner.report.junit import write_merged_junit
 
@@ -69,33 +76,6 @@ def _annotate(report: Report, workspace: Path | None, tests_root: Path | None) -
 
     for note in report_annotations(report.results, workspace, tests_root):
         gha.annotation(note.level, note.message, file=note.file, line=note.line, title=note.title)
-
-
-def _write_durations(report: Report, path: Path, planned: set[str] | None) -> None:
-    from runner.errors import ConfigError
-    from runner.report.junit.timings import merged_store
-    from runner.shards.durations import load_durations, save_durations
-
-    try:
-        previous = load_durations(path)
-    except ConfigError as error:
-        gha.annotation("warning", f"durations store ignored and rewritten: {error}")
-        previous = {}
-    save_durations(path, merged_store(previous, report.results.durations_by_nodeid, planned))
-
-
-def _planned_nodeids(results_dir: Path) -> set[str]:
-    from runner.report.junit.merge import discover
-    from runner.report.junit.parser import JUnitReadError
-    from runner.report.junit.plans import ShardPlan
-
-    planned: set[str] = set()
-    for plan_file in discover(results_dir)[1]:
-        try:
-            planned.update(ShardPlan.read(plan_file).nodeids)
-        except JUnitReadError:
-            continue
-    return planned
 
 
 def _github(

@@ -10,8 +10,12 @@ from runner.cli.options import (
     add_naming_options,
     add_preflight_options,
     add_target_options,
+    check_local_options,
+    target_request,
 )
-from runner.deploy.command import add_synth_timeout_option
+from runner.deploy.command import add_synth_timeout_option, add_ttl_option, deploy_request
+from runner.run.local_run import LocalRun, RunRequest
+from runner.shards.parallel import LocalSuite
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -38,9 +42,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="leave the stacks deployed for the next run (with a running `serverless-pr-test local`)",
     )
-    parser.add_argument(
-        "--ttl-hours", type=float, default=24.0, help="expires-at tag = now + this (default 24)"
-    )
+    add_ttl_option(parser)
     add_synth_timeout_option(parser)
     parser.epilog = (
         "Arguments after a bare `--` go to pytest, e.g. `run --local stacks/example -- -k idempotent`."
@@ -48,13 +50,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from runner.errors import ConfigError
-    from runner.limits import synth_timeout_seconds, ttl_hours
-    from runner.run.local_run import LocalRun
-
-    # Parallel pytest processes on one machine: 64 is already more than its cores.
-    if not 1 <= args.shards <= 64:
-        raise ConfigError(f"--shards must be between 1 and 64, got {args.shards}")
-    ttl_hours(args.ttl_hours)
-    synth_timeout_seconds(args.synth_timeout)
-    return LocalRun(args, list(args.passthrough)).execute()
+    check_local_options(args)
+    deploy = deploy_request(args)
+    suite = LocalSuite(
+        deploy.app_dir, deploy.work_dir, args.tests, args.shards, pytest_args=tuple(args.passthrough)
+    )
+    request = RunRequest(
+        deploy=deploy,
+        suite=suite,
+        target=target_request(args),
+        pr=args.pr,
+        port=args.port,
+        delivery_latency=args.delivery_latency,
+        keep=args.keep,
+    )
+    return LocalRun(request).execute()

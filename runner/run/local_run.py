@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-import argparse
 import os
-import shutil
 import signal
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import FrameType
 
+from runner import gha
+from runner.aws import TargetRequest, export_target, resolve_target
 from runner.context import RunContext
+from runner.deploy.stage import DeployRequest, deploy_app, print_outputs
+from runner.destroy.destroyer import discover_stacks
+from runner.destroy.stage import destroy_stacks
 from runner.errors import ConfigError, StoppedError
+from runner.local.engine_choice import local_engine
+from runner.naming import StackNaming
 from runner.record import DeploymentRecord
+from runner.report import PublishOptions, ReportInputs, render_terminal, report_run
+from runner.shards.parallel import LocalSuite, run_local_suite
+from runner.shards.run_shard import summarize
+from runner.stacks import Stacks
 
 
 class Terminated(Exception):
@@ -33,11 +43,23 @@ def sigterm_unwinds() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+@dataclass(frozen=True)
+class RunRequest:
+    """`run`: deploy, test, report and destroy on one machine."""
+
+    deploy: DeployRequest
+    suite: LocalSuite
+    target: TargetRequest
+    pr: str | None = None  # `--pr`; else from GitHub's environment or git
+    port: int = 0  # the embedded engine's (0: reuse one on 4566, or any free port)
+    delivery_latency: str = "aws"
+    keep: bool = False
+
+
 class LocalRun:
-    def __init__(self, args: argparse.Namespace, pytest_args: list[str]) -> None:
-        self._args = args
-        self._pytest_args = pytest_args
-        self._app_dir: Path = args.app_dir.resolve()
+    def __init__(self, request: RunRequest) -> None:
+        self._request = request
+        self._app_dir: Path = request.deploy.app_dir
 
     def execute(self) -> int:
         """The last line always says what is still deployed: printed on success, or the end of the
@@ -58,45 +80,36 @@ class LocalRun:
         return exit_code
 
     def _with_endpoint(self) -> int:
-        args = self._args
-        if not 0 <= args.port <= 65535:
-            raise ConfigError(f"--port must be between 0 and 65535, got {args.port}")
-        if args.local and not (args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")):
-            from runner.dev.engine import local_engine
-
+        request = self._request
+        wanted = request.target
+        if wanted.local and not (wanted.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")):
             # A running `serverless-pr-test local` on 4566 is reused (no start, no bootstrap).
-            region = args.region or "us-east-1"
-            with local_engine(args.port, region, args.delivery_latency) as (_, started):
-                if started and args.keep:
+            region = wanted.region or "us-east-1"
+            with local_engine(request.port, region, request.delivery_latency) as (url, started):
+                if started and request.keep:
                     print("Note: --keep needs an engine that outlives the run (`serverless-pr-test local`)")
-                return self._deploy_test_destroy(embedded=started)
-        return self._deploy_test_destroy(embedded=False)
+                return self._deploy_test_destroy(replace(wanted, endpoint_url=url), embedded=started)
+        return self._deploy_test_destroy(wanted, embedded=False)
 
-    def _deploy_test_destroy(self, embedded: bool) -> int:
-        from runner.cli.options import default_prefix, detect_context, target_from_args
-        from runner.deploy.command import deploy_app, print_outputs
-        from runner.deploy.deployer import choose_stack_name
-        from runner.destroy.command import destroy_stacks
-        from runner.destroy.destroyer import discover_stacks
-        from runner.stacks import Stacks
-
-        args = self._args
-        if not (self._app_dir / args.tests).exists():  # checked before anything is deployed
-            raise ConfigError(f"test path {self._app_dir / args.tests} does not exist (set --tests)")
-        target = target_from_args(args)
-        context = detect_context(args, self._app_dir)
-        base = choose_stack_name(
-            args.stack_name,
-            default_prefix(args, self._app_dir),
-            context.pr_number,
-            allow_without_pr=target.is_local,
+    def _deploy_test_destroy(self, wanted: TargetRequest, embedded: bool) -> int:
+        request = self._request
+        tests = self._app_dir / request.suite.tests
+        if not tests.exists():  # checked before anything is deployed
+            raise ConfigError(f"test path {tests} does not exist (set --tests)")
+        target = resolve_target(wanted, os.environ)
+        export_target(target, os.environ, local=wanted.local)
+        context = RunContext.detect(os.environ, self._app_dir, pr_override=request.pr)
+        base = request.deploy.naming.base_name(context.pr_number, allow_without_pr=target.is_local)
+        # Locally the synth dominates: reuse the previous one when the app's sources are unchanged.
+        deploy = replace(
+            request.deploy,
+            naming=StackNaming(request.deploy.naming.prefix, base),
+            reuse_synth=target.is_local,
         )
-        args.stack_name = base
         record: DeploymentRecord | None = None
         tests_exit = 1
         try:
-            # Locally the synth dominates: reuse the previous one when the app's sources are unchanged.
-            record = deploy_app(args, self._app_dir, context, target, reuse_synth=target.is_local)
+            record = deploy_app(deploy, context, target)
             print_outputs(record)
             tests_exit = self._run_tests(record)
             # The cost estimate reads the live stacks, so the report comes before destroy.
@@ -106,7 +119,7 @@ class LocalRun:
             # (but what --keep asked for, once deployed). A first SIGINT/SIGTERM here lets the
             # destroy finish, a second stops it; either way the error raised (or self._final_line)
             # says what is still deployed.
-            kept = record is not None and args.keep
+            kept = record is not None and request.keep
             if kept and record is not None:
                 print(f"Kept {', '.join(record.stack_names)} (--keep) for the next run")
             names = (
@@ -128,56 +141,23 @@ class LocalRun:
 
     def _run_tests(self, record: DeploymentRecord) -> int:
         """N shards of the app's tests as parallel pytest processes against the one deployment."""
-        from concurrent.futures import ThreadPoolExecutor
-
-        from runner import gha
-        from runner.shards.plan import ShardSpec
-        from runner.shards.run_shard import ShardRequest, run_shard, summarize
-
-        shards: int = self._args.shards
-        work_dir: Path = self._args.work_dir.resolve()
-        results = work_dir / "results"
-        if results.exists():  # a previous run's extra shards must not count in this report
-            shutil.rmtree(results)
-        durations = work_dir / "durations.json"
-        requests = [
-            ShardRequest(
-                shard=ShardSpec(index, shards),
-                app_dir=self._app_dir,
-                results_dir=results,
-                tests=self._args.tests,
-                record_file=work_dir / "deployment.json",
-                durations_file=durations if durations.is_file() else None,
-                pytest_args=tuple(self._pytest_args),
-                run_id=record.run_id,
-                # One shard writes straight to the terminal; parallel shards get a log each, and
-                # their lines appear as they happen, prefixed with the shard.
-                log_file=None if shards == 1 else results / f"shard-{index}.log",
-                live_prefix=None if shards == 1 else f"[{index}/{shards}] ",
-            )
-            for index in range(1, shards + 1)
-        ]
+        shards = self._request.suite.shards
         with gha.group(f"Test ({shards} shard{'s' if shards > 1 else ''})"):
-            # Threads only wait on pytest subprocesses, so they run truly in parallel.
-            with ThreadPoolExecutor(max_workers=shards) as pool:
-                outcomes = list(pool.map(run_shard, requests))
+            outcomes = run_local_suite(self._request.suite, run_id=record.run_id)
             print(summarize(outcomes))
         return max((outcome.exit_code for outcome in outcomes), default=0)
 
     def _report(self, record: DeploymentRecord, context: RunContext) -> int:
         """Merged results and cost, shown in the terminal and written to report.md."""
-        from runner import gha
-        from runner.report import PublishOptions, ReportInputs, render_terminal, report_run
-
-        work_dir: Path = self._args.work_dir.resolve()
-        results = work_dir / "results"
+        suite = self._request.suite
+        results = suite.results_dir
         with gha.group("Report"):
             report, exit_code = report_run(
-                ReportInputs(results, record=record, context=context, expected_shards=self._args.shards),
+                ReportInputs(results, record=record, context=context, expected_shards=suite.shards),
                 PublishOptions(
                     results_dir=results,
                     output=Path("report.md").resolve(),
-                    durations=work_dir / "durations.json",
+                    durations=suite.durations_file,
                     comment=False,
                     tests_root=self._app_dir,
                 ),

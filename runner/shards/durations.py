@@ -1,7 +1,8 @@
 """The durations store: JSON `{nodeid: seconds}` (setup + call + teardown), the input of sharding.
 
-After a run the store is rebuilt from the shards' JUnit files: a test that ran gets its new time, a
-planned test that did not report keeps its old one, and tests that are no longer planned are dropped.
+After a run the store is rebuilt from the merged results (`report`, and `dev` after a full suite):
+a test that reported gets this run's time, a planned test that did not report keeps its old time,
+and every other old entry is stale and dropped. Without plans, the tests that reported are the plan.
 """
 
 from __future__ import annotations
@@ -9,14 +10,11 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import re
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import cast
 
 from runner.errors import ConfigError
-
-_PY_SUFFIX = re.compile(r"\.py$")
 
 
 def load_durations(path: Path) -> dict[str, float]:
@@ -80,59 +78,35 @@ def _write_atomically(path: Path, pieces: Iterable[str]) -> None:
     temporary.replace(path)
 
 
-def junit_address(nodeid: str) -> tuple[str, str]:
-    """(classname, name) pytest's junitxml writes for `nodeid` (its `mangle_test_address`)."""
-    path, bracket, params = nodeid.partition("[")
-    names = path.split("::")
-    names[0] = _PY_SUFFIX.sub("", names[0].replace("/", "."))
-    names[-1] += bracket + params
-    return ".".join(names[:-1]), names[-1]
-
-
-def junit_case_seconds(junit_file: Path) -> dict[tuple[str, str], float]:
-    """Seconds per (classname, name) in one JUnit file (pytest reports setup + call + teardown)."""
-    from defusedxml import ElementTree
-
-    try:
-        root = ElementTree.parse(junit_file).getroot()
-    except (OSError, ElementTree.ParseError) as error:
-        raise ConfigError(f"JUnit file {junit_file} is unreadable: {error}") from error
-    seconds: dict[tuple[str, str], float] = {}
-    for case in root.iter("testcase"):
-        try:
-            time = float(case.get("time", "nan"))
-        except ValueError:
-            continue
-        if math.isfinite(time) and time >= 0:
-            key = (case.get("classname", ""), case.get("name", ""))
-            seconds[key] = seconds.get(key, 0.0) + time
-    return seconds
-
-
-def merge_durations(
-    previous: Mapping[str, float],
-    case_seconds: Mapping[tuple[str, str], float],
-    planned_nodeids: Iterable[str],
-) -> dict[str, float]:
-    """New store for `planned_nodeids`: this run's time, else the previous one; others dropped."""
-    merged: dict[str, float] = {}
-    for nodeid in planned_nodeids:
-        measured = case_seconds.get(junit_address(nodeid))
-        if measured is not None:
-            merged[nodeid] = measured
-        elif nodeid in previous:
-            merged[nodeid] = previous[nodeid]
+def merged_store(
+    previous: Mapping[str, float], this_run: Mapping[str, float | None], planned: Collection[str] | None
+) -> Mapping[str, float | None]:
+    """A test that reported without a usable time keeps its old one, if any (the writer leaves out
+    times that are still None)."""
+    if planned is None:
+        if not previous or None not in this_run.values():
+            return this_run
+        kept = dict(this_run)
+        kept.update((nodeid, previous[nodeid]) for nodeid, seconds in this_run.items()
+                    if seconds is None and nodeid in previous)  # fmt: skip
+        return kept
+    merged: dict[str, float | None] = {nodeid: previous[nodeid] for nodeid in planned if nodeid in previous}
+    merged.update(
+        (nodeid, seconds) for nodeid, seconds in this_run.items() if nodeid in planned and seconds is not None
+    )
     return merged
 
 
-def merge_results(previous: Mapping[str, float], results_dir: Path) -> dict[str, float]:
-    """The store after a run whose shards wrote `shard-<i>.xml` and `shard-<i>.plan.json` here."""
-    from runner.shards.slices import PlanSlice
-
-    planned: list[str] = []
-    for plan_file in sorted(results_dir.glob("shard-*.plan.json")):
-        planned.extend(PlanSlice.read(plan_file).nodeids)
-    case_seconds: dict[tuple[str, str], float] = {}
-    for junit_file in sorted(results_dir.glob("shard-*.xml")):
-        case_seconds.update(junit_case_seconds(junit_file))
-    return merge_durations(previous, case_seconds, planned)
+def refresh_store(
+    path: Path,
+    this_run: Mapping[str, float | None],
+    planned: Collection[str] | None,
+    warn: Callable[[str], None],
+) -> None:
+    """Rewrite the store after a run; an unreadable store is said and replaced, never fatal."""
+    try:
+        previous = load_durations(path)
+    except ConfigError as error:
+        warn(f"durations store ignored and rewritten: {error}")
+        previous = {}
+    save_durations(path, merged_store(previous, this_run, planned))

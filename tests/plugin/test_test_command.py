@@ -9,10 +9,10 @@ from pathlib import Path
 from defusedxml import ElementTree
 
 from runner.record import DeployedStack, DeploymentRecord
-from runner.shards.durations import merge_results
+from runner.report.junit import merge_results
 from runner.shards.plan import ShardSpec
 from runner.shards.run_shard import ShardRequest, run_shard
-from runner.shards.slices import PlanSlice, check_slices
+from runner.shards.slices import PlanSlice, planned_nodeids
 from tests.support.cli import run_cli
 
 
@@ -58,14 +58,19 @@ def test_shards_write_junit_and_plans_that_prove_one_complete_run(tmp_path):
         assert completed.returncode == 0, completed.stdout + completed.stderr
         assert f"shard {index}/2:" in completed.stdout
     slices = [PlanSlice.read(results / f"shard-{index}.plan.json") for index in (1, 2)]
-    assert check_slices(slices) == []
+    merged = merge_results(results)
+    assert merged.problems == ()
+    assert not merged.failed
+    assert merged.planned_total == 3
     reported = {
         case.get("name")
         for index in (1, 2)
         for case in ElementTree.parse(results / f"shard-{index}.xml").getroot().iter("testcase")
     }
     assert reported == {"test_outputs_and_shard_are_in_the_environment", "test_second", "test_third"}
-    assert set(merge_results({}, results)) == {n for piece in slices for n in piece.nodeids}
+    assert (
+        set(merged.durations_by_nodeid) == planned_nodeids(results) == {n for p in slices for n in p.nodeids}
+    )
 
 
 def test_an_extra_shard_passes_with_no_tests_and_a_valid_junit(tmp_path):
@@ -118,4 +123,6 @@ def test_run_shard_runs_shards_in_parallel_with_logs_per_shard(tmp_path):
     assert [r.planned_tests for r in results] == [3, 3, 3]
     assert all(r.reported for r in results)
     assert "3 passed" in results[0].log_file.read_text()
-    assert check_slices([PlanSlice.read(r.plan_file) for r in results]) == []
+    merged = merge_results(results[0].junit_file.parent)
+    assert merged.problems == ()
+    assert (merged.planned_total, merged.shard_total) == (9, 3)

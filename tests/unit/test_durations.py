@@ -5,19 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from _pytest.junitxml import mangle_test_address
-from hypothesis import given
-from hypothesis import strategies as st
 
 from runner.errors import ConfigError
-from runner.shards.durations import (
-    junit_address,
-    junit_case_seconds,
-    load_durations,
-    merge_durations,
-    merge_results,
-    save_durations,
-)
+from runner.report.junit import merge_results
+from runner.shards.durations import load_durations, merged_store, refresh_store, save_durations
+from runner.shards.slices import planned_nodeids
 
 
 def test_missing_store_is_empty_and_a_saved_store_reads_back(tmp_path):
@@ -50,27 +42,6 @@ def test_a_store_that_is_not_nodeid_to_seconds_is_refused(tmp_path, content):
         load_durations(path)
 
 
-nodeid_parts = st.text(alphabet="abcXYZ_019./-", min_size=1, max_size=12)
-
-
-@given(
-    st.lists(nodeid_parts, min_size=1, max_size=3).map("/".join),
-    st.lists(nodeid_parts, min_size=1, max_size=3).map("::".join),
-    st.one_of(st.just(""), st.text(alphabet="ab:[]-1", max_size=8).map(lambda p: f"[{p}]")),
-)
-def test_junit_address_is_what_pytest_junitxml_writes(path, names, params):
-    nodeid = f"{path}.py::{names}{params}"
-    names_written = mangle_test_address(nodeid)
-    assert junit_address(nodeid) == (".".join(names_written[:-1]), names_written[-1])
-
-
-def test_merge_takes_new_times_keeps_old_for_unreported_and_drops_stale():
-    previous = {"t.py::kept": 5.0, "t.py::rerun": 1.0, "t.py::gone": 9.0}
-    measured = {("t", "rerun"): 2.5, ("t", "new"): 0.5}
-    merged = merge_durations(previous, measured, ["t.py::kept", "t.py::rerun", "t.py::new"])
-    assert merged == {"t.py::kept": 5.0, "t.py::rerun": 2.5, "t.py::new": 0.5}
-
-
 def test_results_of_real_shards_rebuild_the_store(pytester, tmp_path):
     pytester.makepyfile(
         test_mod="""
@@ -93,15 +64,30 @@ def test_results_of_real_shards_rebuild_the_store(pytester, tmp_path):
             f"--junitxml={results / f'shard-{index}.xml'}",
             f"--spt-shard={index}/2", f"--spt-plan-out={results / f'shard-{index}.plan.json'}",
         ).assert_outcomes(passed=2 if index == 1 else 1)  # fmt: skip
-    merged = merge_results({"test_mod.py::test_removed": 3.0}, results)
-    assert set(merged) == {"test_mod.py::test_a", "test_mod.py::test_b[1]", "test_mod.py::test_b[2]"}
-    assert all(seconds >= 0 for seconds in merged.values())
-    cases = junit_case_seconds(results / "shard-1.xml")
-    assert len(cases) == 2
+    store = tmp_path / "durations.json"
+    save_durations(store, {"test_mod.py::test_removed": 3.0, "test_mod.py::test_a": 99.0})
+    merged = merge_results(results)
+    refresh_store(store, merged.durations_by_nodeid, planned_nodeids(results), warn=pytest.fail)
+    rebuilt = load_durations(store)
+    assert set(rebuilt) == {"test_mod.py::test_a", "test_mod.py::test_b[1]", "test_mod.py::test_b[2]"}
+    assert all(0 <= seconds < 99.0 for seconds in rebuilt.values())  # this run's times, stale entry gone
 
 
-def test_unreadable_junit_is_a_config_error(tmp_path):
-    broken = tmp_path / "shard-1.xml"
-    broken.write_text("<testsuites><testsuite>")
-    with pytest.raises(ConfigError, match="JUnit"):
-        junit_case_seconds(broken)
+def test_a_planned_test_that_did_not_report_keeps_its_old_time():
+    previous = {"t::kept": 5.0, "t::rerun": 1.0, "t::stale": 9.0}
+    this_run = {"t::rerun": 2.0, "t::new": 0.5}
+    assert merged_store(previous, this_run, {"t::kept", "t::rerun", "t::new"}) == {
+        "t::kept": 5.0,
+        "t::rerun": 2.0,
+        "t::new": 0.5,
+    }
+
+
+def test_an_unreadable_store_is_said_and_rewritten(tmp_path):
+    store = tmp_path / "durations.json"
+    store.write_text("{not json")
+    said = []
+    refresh_store(store, {"t::a": 1.0}, None, warn=said.append)
+    assert load_durations(store) == {"t::a": 1.0}
+    assert said
+    assert "durations store ignored and rewritten" in said[0]

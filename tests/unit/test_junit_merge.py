@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from runner.report.junit import MergedResults, ProblemKind, merge_files, merge_results, write_merged_junit
 from runner.report.junit.location import locate
 from runner.report.junit.nodeid import NodeIdResolver, mangle
-from runner.report.junit.timings import merged_store
+from runner.shards.durations import merged_store
 from runner.shards.plan import ShardSpec, plan_hash
 from runner.shards.slices import PlanSlice
 

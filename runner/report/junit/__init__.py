@@ -12,7 +12,6 @@ from runner.report.junit.model import (
     ProblemKind,
     ResultFormat,
 )
-from runner.report.junit.plans import ShardPlan
 from runner.report.junit.writer import write_merged_junit
 
 __all__ = [
@@ -24,7 +23,6 @@ __all__ = [
     "Problem",
     "ProblemKind",
     "ResultFormat",
-    "ShardPlan",
     "merge_files",
     "merge_results",
     "write_merged_junit",

@@ -7,11 +7,11 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
+from runner.errors import ConfigError
 from runner.report.junit.model import FileSummary, Problem, ProblemKind
-from runner.report.junit.parser import JUnitReadError
-from runner.report.junit.plans import ShardPlan
 from runner.report.junit.tally import FileTally
 from runner.shards.shard_exit import ShardExit, exit_path
+from runner.shards.slices import PlanSlice
 
 
 class Problems:
@@ -32,20 +32,20 @@ class Problems:
             self.totals[kind] += count
 
 
-def read_plans(plan_files: Iterable[Path], problems: Problems) -> dict[int, ShardPlan]:
-    plans: dict[int, ShardPlan] = {}
+def read_plans(plan_files: Iterable[Path], problems: Problems) -> dict[int, PlanSlice]:
+    plans: dict[int, PlanSlice] = {}
     for path in plan_files:
         try:
-            plan = ShardPlan.read(path)
-        except JUnitReadError as error:
+            plan = PlanSlice.read(path)
+        except ConfigError as error:
             problems.add(ProblemKind.UNREADABLE_FILE, path.name, str(error))
             continue
-        plans[plan.index] = plan
+        plans[plan.shard.index] = plan
     return plans
 
 
-def planned_shard_count(plans: dict[int, ShardPlan], expected: int | None, problems: Problems) -> int | None:
-    totals = {plan.total for plan in plans.values()}
+def planned_shard_count(plans: dict[int, PlanSlice], expected: int | None, problems: Problems) -> int | None:
+    totals = {plan.shard.count for plan in plans.values()}
     hashes = {plan.plan_hash for plan in plans.values()}
     if len(totals) > 1 or len(hashes) > 1:
         problems.add(
@@ -64,22 +64,25 @@ def planned_shard_count(plans: dict[int, ShardPlan], expected: int | None, probl
     return max(totals) if totals else None
 
 
-def compare_with_plan(plan: ShardPlan, tally: FileTally, source: str, problems: Problems) -> None:
+def compare_with_plan(plan: PlanSlice, tally: FileTally, source: str, problems: Problems) -> None:
+    shard = plan.shard.index
     reported = set(tally.added)
     for nodeid in plan.nodeids:
         if nodeid not in reported and nodeid not in tally.repeated:
             problems.add(
-                ProblemKind.MISSING_TEST, nodeid, f"planned for shard {plan.index}, absent from {source}"
+                ProblemKind.MISSING_TEST,
+                nodeid,
+                f"planned for shard {shard}, absent from {source}",
             )
     for nodeid in tally.unplanned:
-        problems.add(ProblemKind.UNPLANNED_TEST, nodeid, f"in {source}, not in shard {plan.index}'s plan")
+        problems.add(ProblemKind.UNPLANNED_TEST, nodeid, f"in {source}, not in shard {shard}'s plan")
     problems.count_only(ProblemKind.UNPLANNED_TEST, tally.unplanned_count - len(tally.unplanned))
 
 
 def check_shards_present(
     shard_total: int | None,
     summaries: list[FileSummary],
-    plans: dict[int, ShardPlan],
+    plans: dict[int, PlanSlice],
     problems: Problems,
     results_dir: Path | None,
 ) -> None:

@@ -35,8 +35,8 @@ from runner.report.junit.model import (
 )
 from runner.report.junit.nodeid import NodeIdResolver
 from runner.report.junit.parser import FileScan, JUnitReadError, ReadOptions, iter_case_batches
-from runner.report.junit.plans import shard_index_of
 from runner.report.junit.tally import MAX_NAMES_KEPT, FileTally, tally_file
+from runner.shards.slices import shard_index_of
 
 RESULT_SUFFIXES = (".xml", ".trx")
 

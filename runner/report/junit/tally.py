@@ -24,7 +24,7 @@ from runner.report.junit.location import locate
 from runner.report.junit.model import NO_DETAIL, CaseRecord, Counts, FailureDetail, Outcome, ResultFormat
 from runner.report.junit.nodeid import NodeIdResolver, display_id
 from runner.report.junit.parser import iter_case_batches
-from runner.report.junit.plans import ShardPlan
+from runner.shards.slices import PlanSlice
 
 # Duplicate and unplanned names kept per file (the merge's default problem limit); the rest are counted.
 MAX_NAMES_KEPT = 500
@@ -61,7 +61,7 @@ def tally_file(
     scan: FileScan,
     tally: FileTally,
     seen: dict[str, float | None],
-    plan: ShardPlan | None,
+    plan: PlanSlice | None,
     failure_room: int,
 ) -> None:
     """Fill `tally` from `path`, adding its new node ids to `seen` (node id -> seconds, None when

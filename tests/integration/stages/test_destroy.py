@@ -1,7 +1,7 @@
 import pytest
 
-from runner.cli.options import build_destroyer
 from runner.destroy.destroyer import discover_stacks
+from runner.destroy.stage import build_destroyer
 from runner.errors import DestroyError, GuardError
 from runner.stacks import Stacks
 from tests.support.aws import LAMBDA_ROLE, TRIVIAL_HANDLER, inline_function
