@@ -19,13 +19,10 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.support.http_server import LoopbackServer, Request, Response
+from tests.support.http_server import ANY_METHOD, LoopbackServer, Request, Response
 
 from .github_rules import ACTIONS_LOGIN, TokenGrant, TokenKind, permission_endpoint, refusal, rest_description
 from .github_state import GitHubState
-
-# The methods GitHub's REST API uses here; any other is answered 404 by the skeleton, never handled.
-METHODS = ("GET", "POST", "PATCH", "DELETE")
 
 
 @dataclass
@@ -46,9 +43,8 @@ class FakeGitHub(GitHubState):
         self.violations: list[str] = []  # requests GitHub's REST description does not accept
         self.script: list[ScriptedAnswer] = []
         self.listing_barrier: threading.Barrier | None = None
-        self._server = LoopbackServer()
-        for method in METHODS:
-            self._server.route(method, r"/.*", self._handle)
+        # Every method goes through the rules: one GitHub's REST description lacks is a violation.
+        self._server = LoopbackServer().route(ANY_METHOD, r"/.*", self._handle)
 
     @property
     def url(self) -> str:

@@ -5,6 +5,8 @@ token), comment modes, retried 502s and secondary rate limits, lasting outages, 
 from __future__ import annotations
 
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 
 import pytest
@@ -123,6 +125,22 @@ def test_the_fake_refuses_reading_the_pr_as_an_issue_without_issues_read(github:
     with pytest.raises(GithubException) as refused:
         client.get_repo("acme/shop").get_issue(7)
     assert refused.value.status == 403
+
+
+def test_the_fake_records_a_method_githubs_rest_description_lacks(github: FakeGitHub) -> None:
+    """Any method reaches the rules, not only the four the runner uses: a PUT on the comments
+    listing is a 404 and a violation, as it would be a bug in the runner."""
+    put = urllib.request.Request(
+        f"{github.url}/repos/acme/shop/issues/7/comments",
+        data=b"{}",
+        method="PUT",
+        headers={"Authorization": f"token {PAT}"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(put, timeout=10)
+    assert refused.value.code == 404
+    assert github.violations == ["PUT /repos/acme/shop/issues/7/comments: not in GitHub's REST description"]
+    github.violations.clear()  # expected here; the fixture fails a test on any other
 
 
 def test_a_token_without_pull_request_permission_fails_with_githubs_message(github: FakeGitHub) -> None:
