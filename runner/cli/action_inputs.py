@@ -15,8 +15,13 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from runner import gha
+from runner.cli.main import main as cli_main
+from runner.context import RunContext
 from runner.deploy.parameters import ParameterInputs, from_lines
 from runner.errors import ConfigError
+from runner.github.connection import withhold_token
+from runner.limits import shard_count
 
 _TRUE = {"true", "yes", "1", "on"}
 COMMENT_MODES = ("always", "changes", "failures", "off")
@@ -84,8 +89,6 @@ class ActionInputs:
             return default
 
         def whole(name: str, default: int) -> int:
-            from runner.limits import shard_count
-
             try:  # ASCII digits within GitHub's matrix limit
                 return shard_count(text(name, str(default)) or str(default), f"input `{name}`")
             except ConfigError as error:
@@ -264,17 +267,11 @@ class ActionInputs:
 
 
 def _event_pr(env: Mapping[str, str], cwd: Path) -> str:
-    from runner.context import RunContext
-
     pr_number = RunContext.detect(env, cwd).pr_number
     return str(pr_number) if pr_number is not None else ""
 
 
 def main(env: Mapping[str, str] | None = None) -> int:
-    from runner import gha
-    from runner.cli.main import main as cli_main
-    from runner.github.connection import withhold_token
-
     environment = os.environ if env is None else env
     if env is None:
         withhold_token(os.environ)  # PR code (synth, the CDK CLI, pytest) never inherits the token

@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from runner.stacks import StackResource
 from runner.tags import MANAGED, MANAGED_VALUE, PR, REPOSITORY
 
@@ -82,8 +84,6 @@ class OwnedLeftovers:
         return found
 
     def _still_there(self, service: str, call: Callable[[Any, str], object], physical_id: str) -> bool:
-        from botocore.exceptions import ClientError
-
         try:
             call(self._client_for(service), physical_id)
         except ClientError as error:
@@ -107,8 +107,6 @@ def _rule(events: Any, physical_id: str) -> object:
 
 
 def _not_found() -> Exception:
-    from botocore.exceptions import ClientError
-
     return ClientError({"Error": {"Code": "ResourceNotFoundException", "Message": "gone"}}, "Describe")
 
 

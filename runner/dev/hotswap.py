@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from runner.dev.assets import CodeAsset, FunctionCode
 from runner.dev.sources import source_files
 from runner.errors import DeployError, WaitTimeoutError
@@ -57,8 +59,6 @@ class CodeSwapper:
 
     def swap(self, assets: Iterable[CodeAsset]) -> list[str]:
         """Upload each asset's directory to each of its functions; returns the names updated."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
         try:
             return self._swap(assets)
         except (BotoCoreError, ClientError) as error:

@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from github import Github
+from github import Auth, Github, GithubException, GithubRetry
+from requests.exceptions import RequestException
+from urllib3.exceptions import HTTPError
+from urllib3.util.retry import Retry
+
+from runner.errors import ConfigError
 
 DEFAULT_API_URL = "https://api.github.com"
 TOKEN_VARIABLES = ("GITHUB_TOKEN", "INPUT_GITHUB_TOKEN")
@@ -51,8 +54,6 @@ class GithubConnection:
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> GithubConnection:
         """GITHUB_TOKEN (or the action input), GITHUB_API_URL (GHES), SPT_GITHUB_RETRIES (default 5)."""
-        from runner.errors import ConfigError
-
         retries = env.get("SPT_GITHUB_RETRIES", "5")
         if not retries.isdigit():
             raise ConfigError(f"SPT_GITHUB_RETRIES must be a whole number, got {retries!r}")
@@ -78,9 +79,6 @@ class GithubConnection:
         return TokenKind.of(self.token)
 
     def client(self) -> Github:
-        from github import Auth, Github, GithubRetry
-        from urllib3.util.retry import Retry
-
         retry = GithubRetry(
             total=self.retries,
             backoff_factor=self.backoff_seconds,
@@ -115,8 +113,6 @@ def viewer_login(github: Github) -> str:
 
 def failure_message(error: Exception) -> str:
     """One line for a warning: GitHub's status and message, never the token or a traceback."""
-    from github import GithubException
-
     if isinstance(error, GithubException):
         detail = error.data.get("message") if isinstance(error.data, dict) else None
         return f"GitHub answered {error.status}: {detail or 'no message'}"
@@ -125,8 +121,4 @@ def failure_message(error: Exception) -> str:
 
 def github_errors() -> tuple[type[Exception], ...]:
     """What a GitHub call can raise that is GitHub's or the network's trouble, not a bug."""
-    from github import GithubException
-    from requests.exceptions import RequestException
-    from urllib3.exceptions import HTTPError
-
     return (GithubException, RequestException, HTTPError, OSError)

@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from runner.testing.polling import SYSTEM_CLOCK, Clock
 
 CAPTURE_PREFIX = "spt-capture-"
@@ -250,8 +252,6 @@ def _describe_match(match: Match) -> str:
 
 def _attempt(step: Callable[[], object], errors: list[str]) -> None:
     """Run one teardown step; an error is collected so the remaining steps still run."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
     try:
         step()
     except ClientError as error:
