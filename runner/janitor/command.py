@@ -10,7 +10,7 @@ from pathlib import Path
 
 from runner import gha
 from runner.aws import export_target, resolve_target
-from runner.cli.options import add_target_options, repository_from, target_request
+from runner.cli import options
 from runner.destroy.stage import build_destroyer
 from runner.errors import DestroyError, UnknownStateError
 from runner.github.connection import GithubConnection
@@ -32,15 +32,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="HOURS",
         help="also destroy managed stacks created more than this many hours ago, whatever their tags say",
     )
-    add_target_options(parser, local_help="sweep the local endpoint")
+    options.add_target_options(parser, local_help="sweep the local endpoint")
 
 
 def execute(args: argparse.Namespace) -> int:
     if args.max_age is not None:
         max_age_hours(args.max_age)
-    target = resolve_target(target_request(args), os.environ)
+    target = resolve_target(options.target_request(args), os.environ)
     export_target(target, os.environ, local=args.local)
-    repository = repository_from(args, Path.cwd())
+    repository = options.repository_from(args, Path.cwd())
     connection = GithubConnection.from_env(os.environ)
     gha.add_mask(connection.token)
     if not connection.token:
