@@ -67,10 +67,10 @@ def deploy_request(args: argparse.Namespace, reuse_synth: bool = False) -> Deplo
 
 
 def execute(args: argparse.Namespace) -> int:
-    request = deploy_request(args)
     target = resolve_target(options.target_request(args), os.environ)
     export_target(target, os.environ, local=args.local)
-    context = options.run_context(args, request.app_dir)
+    context = options.run_context(args, args.app_dir)
+    request = deploy_request(args)
     if context.is_fork and not target.is_local:
         skip_fork_deploy()
         return 0
