@@ -18,7 +18,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from runner.dev.assets import CodeAsset, FunctionCode
 from runner.dev.sources import source_files
 from runner.errors import DeployError, WaitTimeoutError
-from runner.testing.polling import eventually
+from runner.polling import eventually
 
 UPDATE_TIMEOUT_SECONDS = 60.0
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the same sources give the same zip (and CodeSha256)

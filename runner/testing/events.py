@@ -17,7 +17,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from runner.testing.polling import SYSTEM_CLOCK, Clock
+from runner.polling import SYSTEM_CLOCK, Clock
 
 CAPTURE_PREFIX = "spt-capture-"
 TARGET_ID = "spt-capture"

@@ -17,7 +17,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from runner.testing.polling import SYSTEM_CLOCK, Clock, eventually
+from runner.polling import SYSTEM_CLOCK, Clock, eventually
 
 _REPORT = re.compile(r"REPORT RequestId: (?P<request_id>[^\s]+)")
 _FIELD = re.compile(r"(?P<name>[A-Za-z][A-Za-z ]*?): (?P<value>[\d.]+) ms")

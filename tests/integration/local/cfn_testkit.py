@@ -18,7 +18,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from runner.local import LocalEndpoint
-from runner.testing.polling import eventually
+from runner.polling import eventually
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"

@@ -7,7 +7,7 @@ import io
 import zipfile
 from typing import Any
 
-from runner.testing.polling import eventually
+from runner.polling import eventually
 
 from .cfn_testkit import EngineUnderTest, engine_without, lambda_resources, unique
 

@@ -15,7 +15,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from runner.local import LocalEndpoint
-from runner.testing.polling import eventually
+from runner.polling import eventually
 
 from .cfn_testkit import EngineUnderTest, unique
 from .lambda_testkit import LAMBDA_TRUST, client

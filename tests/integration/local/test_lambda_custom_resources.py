@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from runner.local import LocalEndpoint
-from runner.testing.polling import eventually
+from runner.polling import eventually
 
 from .lambda_testkit import LAMBDA_TRUST, client, endpoint_without, unique
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from runner.local import LocalEndpoint
-from runner.testing.polling import eventually
+from runner.polling import eventually
 
 from .lambda_testkit import client, create_function, unique
 
