@@ -1,5 +1,5 @@
 """Helpers for event-driven serverless tests against a PR stack. The pytest plugin
-(`runner.shards.pytest_plugin`) wraps them in fixtures; they work without pytest too.
+(`runner.pytest_plugin`) wraps them in fixtures; they work without pytest too.
 
     def test_reservation_publishes_stock_reserved(stack, capture_events, correlation_id):
         events = capture_events(stack["BusName"], {"detail-type": ["StockReserved"]})

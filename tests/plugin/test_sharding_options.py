@@ -200,7 +200,7 @@ def test_without_options_the_plugin_changes_nothing(pytester):
 
 def test_importing_the_plugin_loads_no_aws_code_or_helpers():
     code = (
-        "import sys, runner.shards.pytest_plugin\n"
+        "import sys, runner.pytest_plugin\n"
         "heavy = ('boto3', 'botocore', 'github', 'runner.testing', 'runner.aws')\n"
         "print([m for m in heavy if m in sys.modules])\n"
     )
