@@ -28,8 +28,8 @@ import statistics
 from collections.abc import Callable
 from typing import Any
 
-from runner.testing.events import EventCapture
 from runner.polling import Clock, eventually
+from runner.testing.events import EventCapture
 
 PROFILES = {  # name: (median seconds, lognormal sigma)
     "mixed_median_2s_wide": (2.0, 1.0),
