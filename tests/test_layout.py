@@ -4,7 +4,10 @@ CLI layer."""
 
 import ast
 import re
+import subprocess
 from pathlib import Path
+
+import pytest
 
 from runner.cli.main import COMMANDS
 
@@ -20,6 +23,19 @@ def layout_block() -> str:
 
 def named_folders() -> list[str]:
     return [line.split()[0] for line in layout_block().splitlines() if line and not line.startswith(" ")]
+
+
+def tracked_python_files() -> list[Path]:
+    """Every Python file git tracks where the project's code lives (node_modules holds none, and
+    runner/local/engine_side/ is held to the same limit: none of its files is near it)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--", "runner", "tests", "benchmarks", "stacks"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [ROOT / name for name in listed.split("\0") if name.endswith(".py") and (ROOT / name).is_file()]
 
 
 def runner_modules() -> list[Path]:
@@ -68,6 +84,16 @@ def test_no_runner_module_is_over_300_lines():
         if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
     }
     assert not long, long
+
+
+@pytest.mark.xfail(strict=True, reason="four test files the lead splits after the testkit merge")
+def test_no_python_file_in_runner_tests_benchmarks_or_stacks_is_over_300_lines():
+    long = {
+        path.relative_to(ROOT).as_posix(): lines
+        for path in tracked_python_files()
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert not long, f"over {MAX_MODULE_LINES} lines: {dict(sorted(long.items()))}"
 
 
 def test_only_the_cli_layer_imports_argparse():
