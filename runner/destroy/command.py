@@ -12,7 +12,7 @@ from runner.aws import LOOPBACK_HOSTS, checked_target, export_target, resolve_ta
 from runner.cli import options
 from runner.context import RunContext
 from runner.destroy.destroyer import discover_stacks
-from runner.destroy.stage import destroy_stacks
+from runner.destroy.stage import DestroyRequest, destroy_stacks
 from runner.errors import ConfigError, StackNotFoundError
 from runner.github.deploy_hooks import deactivate
 from runner.github.events import dependabot_without_credentials
@@ -86,7 +86,7 @@ def execute(args: argparse.Namespace) -> int:
                     "not on this machine: pass --endpoint-url to destroy there"
                 )
             target = checked_target(record.region, record.endpoint_url, f"deployment record {record_path}")
-    outcome = destroy_stacks(target, repository, pr_number, names, run_id, base)
+    outcome = destroy_stacks(DestroyRequest(repository, pr_number, tuple(names), run_id, base), target)
     print(outcome.summary())
     _end_github_deployment(repository, pr_number, bool(args.local))
     print(outcome.final_line, flush=True)

@@ -14,7 +14,7 @@ from runner.context import RunContext
 from runner.deploy.command import add_synth_timeout_option, add_ttl_option, deploy_request
 from runner.deploy.stage import DeployRequest, deploy_app, print_outputs
 from runner.destroy.destroyer import discover_stacks
-from runner.destroy.stage import destroy_stacks
+from runner.destroy.stage import DestroyRequest, destroy_stacks
 from runner.dev.hotswap import CodeSwapper
 from runner.dev.loop import DevLoop, DevRequest, DevStages, SuiteOutcome
 from runner.errors import ConfigError
@@ -121,7 +121,8 @@ def build_stages(
         if not names:
             return "Nothing to destroy"
         run_id = record.run_id if record else context.run_id
-        return destroy_stacks(target, context.repository, context.pr_number, names, run_id).summary()
+        request = DestroyRequest(context.repository, context.pr_number, tuple(names), run_id)
+        return destroy_stacks(request, target).summary()
 
     return DevStages(
         deploy=deploy_once,

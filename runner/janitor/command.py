@@ -14,7 +14,7 @@ from runner.cli import options
 from runner.destroy.stage import build_destroyer
 from runner.errors import DestroyError, UnknownStateError
 from runner.github.connection import GithubConnection
-from runner.janitor.janitor import Janitor, JanitorReport
+from runner.janitor.janitor import Janitor, JanitorReport, JanitorRequest
 from runner.janitor.sources import CaptureStore, PullRequestStates
 from runner.limits import max_age_hours
 from runner.report.escape import inline
@@ -58,10 +58,12 @@ def execute(args: argparse.Namespace) -> int:
         destroy,
         CaptureStore(target.client("events", session), target.client("sqs", session)),
         prs,
-        repository,
-        now=datetime.now(UTC),
-        max_age=timedelta(hours=args.max_age) if args.max_age is not None else None,
-        dry_run=args.dry_run,
+        JanitorRequest(
+            repository,
+            now=datetime.now(UTC),
+            max_age=timedelta(hours=args.max_age) if args.max_age is not None else None,
+            dry_run=args.dry_run,
+        ),
     )
     with gha.group(f"Janitor for {repository}" + (" (dry run)" if args.dry_run else "")):
         report = janitor.sweep()
