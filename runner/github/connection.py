@@ -7,7 +7,7 @@ App installation token's `<app>[bot]`, the Actions GITHUB_TOKEN's `github-action
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -16,12 +16,10 @@ from requests.exceptions import RequestException
 from urllib3.exceptions import HTTPError
 from urllib3.util.retry import Retry
 
+from runner.child_env import TOKEN_VARIABLES, withheld
 from runner.errors import ConfigError
 
 DEFAULT_API_URL = "https://api.github.com"
-TOKEN_VARIABLES = ("GITHUB_TOKEN", "INPUT_GITHUB_TOKEN")
-# The token, once taken out of os.environ so no child process (synth, CDK CLI, pytest) inherits it.
-_withheld: dict[str, str] = {}
 VIEWER_QUERY = "query { viewer { login } }"
 
 
@@ -58,11 +56,7 @@ class GithubConnection:
         if not retries.isdigit():
             raise ConfigError(f"SPT_GITHUB_RETRIES must be a whole number, got {retries!r}")
         token = next(
-            (
-                env.get(name) or _withheld.get(name, "")
-                for name in TOKEN_VARIABLES
-                if env.get(name) or _withheld.get(name)
-            ),
+            (env.get(name) or withheld(name) for name in TOKEN_VARIABLES if env.get(name) or withheld(name)),
             "",
         )
         return cls(
@@ -95,14 +89,6 @@ class GithubConnection:
             seconds_between_requests=self.seconds_between_requests,
             seconds_between_writes=self.seconds_between_writes,
         )
-
-
-def withhold_token(environ: MutableMapping[str, str]) -> None:
-    """Move the token out of the process environment; GithubConnection.from_env still finds it."""
-    for name in TOKEN_VARIABLES:
-        value = environ.pop(name, "")
-        if value:
-            _withheld[name] = value
 
 
 def viewer_login(github: Github) -> str:
