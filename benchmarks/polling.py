@@ -4,7 +4,7 @@ Simulated clock (no real sleeping): each event becomes visible after a random la
 costs a round trip. Strategies, each run on the same latencies:
   - wait_for:   runner.testing.events.EventCapture.wait_for (SQS long polling, up to 20 s per call),
                 driven through its real code with a simulated SQS client;
-  - eventually: runner.testing.polling.eventually (backoff + full jitter) probing for the result,
+  - eventually: runner.polling.eventually (backoff + full jitter) probing for the result,
                 for state that cannot be long-polled (a DynamoDB item, an S3 object);
   - poll_500ms: probe, sleep 500 ms, repeat;
   - sleep_5s:   sleep 5 s, probe, repeat.
@@ -28,8 +28,8 @@ import statistics
 from collections.abc import Callable
 from typing import Any
 
+from runner.polling import Clock, eventually
 from runner.testing.events import EventCapture
-from runner.testing.polling import Clock, eventually
 
 PROFILES = {  # name: (median seconds, lognormal sigma)
     "mixed_median_2s_wide": (2.0, 1.0),

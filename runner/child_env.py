@@ -8,7 +8,7 @@ request tokens. AWS credentials stay: deploying and testing the app needs them.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 
 # Exact names GitHub and its tools use for credentials.
 _SECRET_NAMES = frozenset(
@@ -49,3 +49,21 @@ def scrubbed_environment(env: Mapping[str, str]) -> dict[str, str]:
 def secret_values(env: Mapping[str, str]) -> list[str]:
     """The credential values present in `env`, for `::add-mask::`."""
     return [value for name, value in env.items() if value and is_secret_name(name)]
+
+
+# Where the runner itself finds the GitHub token (GithubConnection.from_env).
+TOKEN_VARIABLES = ("GITHUB_TOKEN", "INPUT_GITHUB_TOKEN")
+# The token, once taken out of os.environ so no child process (synth, CDK CLI, pytest) inherits it.
+_withheld: dict[str, str] = {}
+
+
+def withhold_token(environ: MutableMapping[str, str]) -> None:
+    """Move the token out of `environ` into this process's memory; `withheld` still finds it."""
+    for name in TOKEN_VARIABLES:
+        value = environ.pop(name, "")
+        if value:
+            _withheld[name] = value
+
+
+def withheld(name: str) -> str:
+    return _withheld.get(name, "")

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from runner.errors import ConfigError
+from runner.limits import pr_number
 
 # CloudFormation allows 128, but apps derive physical names from the stack name (Lambda and IAM
 # role names stop at 64, S3 buckets at 63): 40 leaves room for a suffix of 23 and a separator.
@@ -39,8 +40,6 @@ def sanitize_prefix(prefix: str) -> str:
 def parse_pr_number(raw: object, name: str = "PR number") -> int:
     """A PR number is 1..10^9 as ASCII digits (runner.limits); anything else is a ConfigError naming
     the input."""
-    from runner.limits import pr_number
-
     return pr_number(raw, name)
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from runner.errors import ConfigError
+from runner.limits import pr_number
+from runner.naming import is_valid_stack_name
 
 RECORD_VERSION = 1
 T = TypeVar("T")
@@ -83,8 +85,6 @@ class DeploymentRecord:
         )
         pr_raw = payload.get("pr_number")
         if pr_raw is not None:
-            from runner.limits import pr_number
-
             pr_raw = pr_number(pr_raw, f"deployment record {path}, field pr_number")
         endpoint_url = payload.get("endpoint_url")
         if endpoint_url is not None and not isinstance(endpoint_url, str):
@@ -145,8 +145,6 @@ class _Fields:
 
 
 def _stack(fields: _Fields) -> DeployedStack:
-    from runner.naming import is_valid_stack_name
-
     name = fields.get("name", str)
     if not is_valid_stack_name(name):
         raise ConfigError(f"{fields.where}: field 'name' is not a stack name: {name[:80]!r}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import time
+import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,9 +11,14 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from runner.errors import WaitTimeoutError
+from runner.polling import SYSTEM_CLOCK, Backoff, Clock, eventually
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudformation import CloudFormationClient
+
+
+# Stacks take seconds to minutes: polls start at up to 0.25 s apart and grow to at most 5 s.
+STACK_BACKOFF = Backoff(initial=0.25, max_delay=5.0, overshoot=0.25, floor=0.25)
 
 
 class StackPhase(Enum):
@@ -224,30 +229,39 @@ class Stacks:
         feed: EventFeed,
         on_event: Callable[[StackEvent], None],
         timeout_seconds: float,
-        poll_seconds: float = 0.25,
-        max_poll_seconds: float = 5.0,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        clock: Clock = SYSTEM_CLOCK,
+        rng: random.Random | None = None,
     ) -> StackState | None:
         """Poll until the stack is no longer *_IN_PROGRESS, printing events as they arrive.
 
-        Returns the settled state (None once deleted). The poll interval doubles up to
-        `max_poll_seconds`: quick stacks settle fast, slow ones do not flood the API.
+        Returns the settled state (None once deleted). The project's one polling helper paces it:
+        quick stacks settle fast, slow ones do not flood the API (at most one call per 5 s).
         """
-        deadline = clock() + timeout_seconds
-        interval = poll_seconds
-        while True:
+        last: list[StackState] = []
+
+        def poll() -> StackState | None:
             for event in self.new_events(feed):
                 on_event(event)
             state = self.describe(name)
-            if state is None or state.phase is not StackPhase.IN_PROGRESS:
-                for event in self.new_events(feed):
-                    on_event(event)
-                return state
-            if clock() >= deadline:
-                raise WaitTimeoutError(
-                    f"stack {name} still {state.status} after {timeout_seconds:.0f} s; "
-                    "re-run destroy later or check the CloudFormation console"
-                )
-            sleep(interval)
-            interval = min(interval * 2, max_poll_seconds)
+            last[:] = [state] if state is not None else []
+            return state
+
+        try:
+            state = eventually(
+                poll,
+                timeout=timeout_seconds,
+                until=lambda state: state is None or state.phase is not StackPhase.IN_PROGRESS,
+                backoff=STACK_BACKOFF,
+                retry_on=(),
+                clock=clock,
+                rng=rng,
+            )
+        except AssertionError:
+            status = last[0].status if last else "IN_PROGRESS"
+            raise WaitTimeoutError(
+                f"stack {name} still {status} after {timeout_seconds:.0f} s; "
+                "re-run destroy later or check the CloudFormation console"
+            ) from None
+        for event in self.new_events(feed):
+            on_event(event)
+        return state

@@ -1,22 +1,22 @@
 """The composite action's inputs (INPUT_* variables its step maps explicitly) -> a runner command line.
 
 action.yml never expands an input inside a shell script: each one arrives here as data, is checked
-(every problem named in one ConfigError), and becomes argv for `runner.cli.main.main`. `python -m
-runner.cli.action_inputs` is what the action's run step executes.
+(every problem named in one ConfigError), and becomes argv for `runner.cli.main.main`
+(`python -m runner.cli.action`, the action's run step, does that).
 """
 
 from __future__ import annotations
 
-import os
 import shlex
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from runner.context import RunContext
 from runner.deploy.parameters import ParameterInputs, from_lines
 from runner.errors import ConfigError
+from runner.limits import shard_count
 
 _TRUE = {"true", "yes", "1", "on"}
 COMMENT_MODES = ("always", "changes", "failures", "off")
@@ -84,8 +84,6 @@ class ActionInputs:
             return default
 
         def whole(name: str, default: int) -> int:
-            from runner.limits import shard_count
-
             try:  # ASCII digits within GitHub's matrix limit
                 return shard_count(text(name, str(default)) or str(default), f"input `{name}`")
             except ConfigError as error:
@@ -264,39 +262,5 @@ class ActionInputs:
 
 
 def _event_pr(env: Mapping[str, str], cwd: Path) -> str:
-    from runner.context import RunContext
-
     pr_number = RunContext.detect(env, cwd).pr_number
     return str(pr_number) if pr_number is not None else ""
-
-
-def main(env: Mapping[str, str] | None = None) -> int:
-    from runner import gha
-    from runner.cli.main import main as cli_main
-    from runner.github.connection import withhold_token
-
-    environment = os.environ if env is None else env
-    if env is None:
-        withhold_token(os.environ)  # PR code (synth, the CDK CLI, pytest) never inherits the token
-    try:
-        inputs = ActionInputs.from_env(environment, Path.cwd())
-    except ConfigError as error:
-        print(f"Error: {error}", file=sys.stderr, flush=True)
-        if gha.in_actions():  # outside Actions the annotation would print the same line again
-            gha.annotation("error", str(error), title="serverless-pr-test inputs")
-        return error.exit_code
-    argv = inputs.command_line()
-    if argv is None:
-        gha.annotation(
-            "notice",
-            "keep-stack is set: the stacks stay up; the janitor removes them once they expire",
-            title="serverless-pr-test destroy",
-        )
-        return 0
-    with gha.untrusted_output():  # the inputs may carry text from the event (a PR title, a branch)
-        print(f"serverless-pr-test {shlex.join(argv)}", flush=True)
-    return cli_main(argv)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

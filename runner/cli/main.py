@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from runner import __version__, gha
 from runner.child_env import secret_values
+from runner.cli.clean_start import restart_without_credentials
 from runner.errors import RunnerError, from_library_error
 
 
@@ -108,6 +109,8 @@ def _chosen_command(arguments: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None:  # a real start (not a call from Python): no credential in the initial environment
+        restart_without_credentials()
     for secret in secret_values(os.environ):
         gha.add_mask(secret)
     arguments = list(sys.argv[1:] if argv is None else argv)

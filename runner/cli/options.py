@@ -97,6 +97,15 @@ def repository_from(args: argparse.Namespace, cwd: Path) -> str:
     return str(explicit) if explicit else RunContext.detect(os.environ, cwd).repository
 
 
+def add_suite_options(parser: argparse.ArgumentParser, shards_help: str) -> None:
+    """`run` and `dev`: which tests, in how many parallel pytest processes (default 1: on two busy
+    cores more pytest start-ups can cost more than they save)."""
+    parser.add_argument(
+        "--tests", default="tests", help="test path inside the app directory (default: tests)"
+    )
+    parser.add_argument("--shards", type=int, default=1, help=f"{shards_help} (default 1)")
+
+
 def check_local_options(args: argparse.Namespace) -> None:
     """`run` and `dev`: shard count and engine port, before anything starts."""
     if not 1 <= args.shards <= MAX_LOCAL_SHARDS:

@@ -24,7 +24,7 @@ from runner.deploy.assembly import CloudAssembly
 from runner.errors import ConfigError, DeployError, SynthError, ToolMissingError
 
 STACK_NAME_CONTEXT_KEY = "serverless-pr-test:stack-name"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 _TAIL_LINES = 40
 DEFAULT_SYNTH_TIMEOUT_SECONDS = 900.0  # 15 minutes: a synth of a large app under load takes ~1
 _STOP_GRACE_SECONDS = 5.0

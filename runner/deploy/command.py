@@ -7,14 +7,7 @@ import os
 from pathlib import Path
 
 from runner.aws import export_target, resolve_target
-from runner.cli.options import (
-    add_naming_options,
-    add_preflight_options,
-    add_target_options,
-    run_context,
-    stack_naming,
-    target_request,
-)
+from runner.cli import options
 from runner.deploy.cdk import DEFAULT_SYNTH_TIMEOUT_SECONDS
 from runner.deploy.stage import DEFAULT_TTL_HOURS, DeployRequest, deploy_app, print_outputs, skip_fork_deploy
 from runner.github.deploy_hooks import deployment_tracker, environment_url
@@ -23,9 +16,11 @@ from runner.github.events import dependabot_without_credentials
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("app_dir", nargs="?", type=Path, default=Path(), help="directory with cdk.json")
-    add_naming_options(parser)
-    add_target_options(parser, local_help="deploy to the local endpoint (bootstrapping it when needed)")
-    add_preflight_options(parser)
+    options.add_naming_options(parser)
+    options.add_target_options(
+        parser, local_help="deploy to the local endpoint (bootstrapping it when needed)"
+    )
+    options.add_preflight_options(parser)
     parser.add_argument(
         "--environment-url-output",
         default="",
@@ -60,7 +55,7 @@ def deploy_request(args: argparse.Namespace, reuse_synth: bool = False) -> Deplo
     """The request `deploy`, `run` and `dev` build from their (shared) options."""
     return DeployRequest(
         app_dir=args.app_dir.resolve(),
-        naming=stack_naming(args),
+        naming=options.stack_naming(args),
         work_dir=args.work_dir.resolve(),
         ttl_hours=args.ttl_hours,
         synth_timeout_seconds=args.synth_timeout,
@@ -72,10 +67,10 @@ def deploy_request(args: argparse.Namespace, reuse_synth: bool = False) -> Deplo
 
 
 def execute(args: argparse.Namespace) -> int:
-    request = deploy_request(args)
-    target = resolve_target(target_request(args), os.environ)
+    target = resolve_target(options.target_request(args), os.environ)
     export_target(target, os.environ, local=args.local)
-    context = run_context(args, request.app_dir)
+    context = options.run_context(args, args.app_dir)
+    request = deploy_request(args)
     if context.is_fork and not target.is_local:
         skip_fork_deploy()
         return 0

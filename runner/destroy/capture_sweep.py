@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from runner.testing.events import CAPTURE_PREFIX
 
 
@@ -32,8 +34,6 @@ def sweep_captures(events_client: Any, sqs_client: Any, buses: Iterable[str], ru
 
 
 def _delete_queue_named(sqs_client: Any, queue_name: str) -> None:
-    from botocore.exceptions import ClientError
-
     try:
         queue_url = sqs_client.get_queue_url(QueueName=queue_name)["QueueUrl"]
         sqs_client.delete_queue(QueueUrl=queue_url)

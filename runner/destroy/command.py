@@ -9,17 +9,10 @@ from urllib.parse import urlsplit
 
 from runner import gha
 from runner.aws import LOOPBACK_HOSTS, checked_target, export_target, resolve_target
-from runner.cli.options import (
-    add_naming_options,
-    add_target_options,
-    repository_from,
-    run_context,
-    stack_naming,
-    target_request,
-)
+from runner.cli import options
 from runner.context import RunContext
 from runner.destroy.destroyer import discover_stacks
-from runner.destroy.stage import destroy_stacks
+from runner.destroy.stage import DestroyRequest, destroy_stacks
 from runner.errors import ConfigError, StackNotFoundError
 from runner.github.deploy_hooks import deactivate
 from runner.github.events import dependabot_without_credentials
@@ -44,12 +37,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="owner/name whose stacks these are (default: $GITHUB_REPOSITORY, else the git remote); "
         "a record naming another repository is refused",
     )
-    add_naming_options(parser)
-    add_target_options(parser, local_help="destroy on the local endpoint")
+    options.add_naming_options(parser)
+    options.add_target_options(parser, local_help="destroy on the local endpoint")
 
 
 def execute(args: argparse.Namespace) -> int:
-    target = resolve_target(target_request(args), os.environ)
+    target = resolve_target(options.target_request(args), os.environ)
     export_target(target, os.environ, local=args.local)
     if not target.is_local and dependabot_without_credentials(os.environ):
         gha.annotation(
@@ -60,11 +53,11 @@ def execute(args: argparse.Namespace) -> int:
         return 0
     run_id: str | None = None
     # Whose stacks these are comes from the environment or --repository, never from a file.
-    repository = repository_from(args, args.app_dir)
+    repository = options.repository_from(args, args.app_dir)
     if args.pr or args.stack_name:
         # No synth: find the PR's stacks by name; only those whose tags say they are ours count.
-        pr_number = run_context(args, args.app_dir).pr_number
-        base = stack_naming(args).base_name(pr_number, allow_without_pr=False)
+        pr_number = options.run_context(args, args.app_dir).pr_number
+        base = options.stack_naming(args).base_name(pr_number, allow_without_pr=False)
         stacks = Stacks(target.client("cloudformation"))
         names = discover_stacks(stacks, base, repository, pr_number)
         if not names and not args.stack_name:
@@ -93,7 +86,7 @@ def execute(args: argparse.Namespace) -> int:
                     "not on this machine: pass --endpoint-url to destroy there"
                 )
             target = checked_target(record.region, record.endpoint_url, f"deployment record {record_path}")
-    outcome = destroy_stacks(target, repository, pr_number, names, run_id, base)
+    outcome = destroy_stacks(DestroyRequest(repository, pr_number, tuple(names), run_id, base), target)
     print(outcome.summary())
     _end_github_deployment(repository, pr_number, bool(args.local))
     print(outcome.final_line, flush=True)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from runner.destroy.cleanup import BucketEmptier, LogGroups
-from runner.destroy.leftovers import Leftover
+from runner.destroy.leftovers import Leftover, LeftoverFinder, LeftoverQuery
 from runner.errors import DestroyError
 from runner.guard import ownership_problem, require_ownership
 from runner.naming import belongs_to
@@ -24,16 +23,6 @@ WAIT_TIMEOUT_SECONDS = 1800.0
 
 
 LOG_GROUP = "AWS::Logs::LogGroup"
-
-
-class LeftoverFinder(Protocol):
-    def find(
-        self,
-        repository: str,
-        pr_number: int | None,
-        stack_names: Iterable[str],
-        owned: Sequence[StackResource] = (),
-    ) -> list[Leftover]: ...
 
 
 @dataclass(frozen=True)
@@ -108,7 +97,11 @@ class Destroyer:
             if name in states:
                 owned += self._delete_one(states[name])
                 deleted.append(name)
-        leftovers = tuple(self._leftovers.find(repository, pr_number, stack_names_in_deploy_order, owned))
+        leftovers = tuple(
+            self._leftovers.find(
+                LeftoverQuery(repository, pr_number, tuple(stack_names_in_deploy_order), tuple(owned))
+            )
+        )
         outcome = DestroyOutcome(tuple(deleted), tuple(gone), leftovers, tuple(handed_over))
         if leftovers:
             listing = "\n".join(f"  - {item}" for item in leftovers)

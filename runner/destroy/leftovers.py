@@ -5,9 +5,11 @@ another stack's `<name>-foreign-...` is not ours."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
+
+from botocore.exceptions import ClientError
 
 from runner.stacks import StackResource
 from runner.tags import MANAGED, MANAGED_VALUE, PR, REPOSITORY
@@ -22,24 +24,36 @@ class Leftover:
         return f"{self.kind} {self.identifier}"
 
 
+@dataclass(frozen=True)
+class LeftoverQuery:
+    """Whose leftovers to look for: the repository's PR (or, without one, these stacks), and the
+    physical resources the stacks listed before their deletion."""
+
+    repository: str
+    pr_number: int | None
+    stack_names: tuple[str, ...]
+    owned: tuple[StackResource, ...] = ()
+
+
+class LeftoverFinder(Protocol):
+    def find(self, query: LeftoverQuery) -> list[Leftover]: ...
+
+
 class TaggedLeftovers:
     """On AWS, CloudFormation propagates stack tags to resources: ask the tagging API for ours."""
 
     def __init__(self, tagging_client: Any) -> None:
         self._tagging = tagging_client
 
-    def find(
-        self,
-        repository: str,
-        pr_number: int | None,
-        stack_names: Iterable[str],
-        owned: Sequence[StackResource] = (),
-    ) -> list[Leftover]:
-        filters = [{"Key": MANAGED, "Values": [MANAGED_VALUE]}, {"Key": REPOSITORY, "Values": [repository]}]
-        if pr_number is not None:
-            filters.append({"Key": PR, "Values": [str(pr_number)]})
+    def find(self, query: LeftoverQuery) -> list[Leftover]:
+        filters = [
+            {"Key": MANAGED, "Values": [MANAGED_VALUE]},
+            {"Key": REPOSITORY, "Values": [query.repository]},
+        ]
+        if query.pr_number is not None:
+            filters.append({"Key": PR, "Values": [str(query.pr_number)]})
         else:
-            filters.append({"Key": "aws:cloudformation:stack-name", "Values": list(stack_names)})
+            filters.append({"Key": "aws:cloudformation:stack-name", "Values": list(query.stack_names)})
         found: list[Leftover] = []
         paginator = self._tagging.get_paginator("get_resources")
         for page in paginator.paginate(TagFilters=filters):
@@ -64,15 +78,9 @@ class OwnedLeftovers:
     def __init__(self, client_for: Callable[[str], Any]) -> None:
         self._client_for = client_for
 
-    def find(
-        self,
-        repository: str,
-        pr_number: int | None,
-        stack_names: Iterable[str],
-        owned: Sequence[StackResource] = (),
-    ) -> list[Leftover]:
+    def find(self, query: LeftoverQuery) -> list[Leftover]:
         found: list[Leftover] = []
-        for resource in owned:
+        for resource in query.owned:
             check = _CHECKS.get(resource.resource_type)
             if check is None or not resource.physical_id:
                 continue
@@ -82,8 +90,6 @@ class OwnedLeftovers:
         return found
 
     def _still_there(self, service: str, call: Callable[[Any, str], object], physical_id: str) -> bool:
-        from botocore.exceptions import ClientError
-
         try:
             call(self._client_for(service), physical_id)
         except ClientError as error:
@@ -107,8 +113,6 @@ def _rule(events: Any, physical_id: str) -> object:
 
 
 def _not_found() -> Exception:
-    from botocore.exceptions import ClientError
-
     return ClientError({"Error": {"Code": "ResourceNotFoundException", "Message": "gone"}}, "Describe")
 
 

@@ -4,7 +4,7 @@ still deployed, even when a signal stops it."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from runner import gha
 from runner.aws import AwsTarget
@@ -34,30 +34,35 @@ def build_destroyer(target: AwsTarget) -> Destroyer:
     )
 
 
-def destroy_stacks(
-    target: AwsTarget,
-    repository: str,
-    pr_number: int | None,
-    names_in_deploy_order: list[str],
-    run_id: str | None = None,
-    base_name: str | None = None,
-    embedded: bool = False,
-) -> DestroyOutcome:
-    """Shared by `destroy` and `run`; `run_id` set: only stacks that run deployed last.
+@dataclass(frozen=True)
+class DestroyRequest:
+    """Which stacks of whose PR to destroy. `run_id` set: only stacks that run deployed last (a
+    stack a later run deployed is that run's). `base_name` names the PR's stacks in the removal
+    command the last line gives; `embedded`: the engine stops with this process."""
 
-    A first SIGINT/SIGTERM lets the destroy finish, a second stops it (runner.destroy.cancellation). The
-    outcome's `final_line`, or the message of the error raised, ends with what is still deployed."""
+    repository: str
+    pr_number: int | None
+    stack_names: tuple[str, ...]  # in deploy order
+    run_id: str | None = None
+    base_name: str | None = None
+    embedded: bool = False
+
+
+def destroy_stacks(request: DestroyRequest, target: AwsTarget) -> DestroyOutcome:
+    """Shared by `destroy`, `run` and `dev`. A first SIGINT/SIGTERM lets the destroy finish, a second
+    stops it (runner.destroy.cancellation). The outcome's `final_line`, or the message of the error
+    raised, ends with what is still deployed."""
+    names = list(request.stack_names)
+    repository, pr_number = request.repository, request.pr_number
     command = RemovalCommand(
-        base_name or names_in_deploy_order[0], repository, pr_number, target.region, target.endpoint_url
+        request.base_name or names[0], repository, pr_number, target.region, target.endpoint_url
     )
     outcome: DestroyOutcome | None = None
     failure: RunnerError | None = None
     with shielded() as signals:
         try:
-            with gha.group(f"Destroy {', '.join(names_in_deploy_order)}"):
-                outcome = build_destroyer(target).destroy(
-                    names_in_deploy_order, repository, pr_number, run_id
-                )
+            with gha.group(f"Destroy {', '.join(names)}"):
+                outcome = build_destroyer(target).destroy(names, repository, pr_number, request.run_id)
         except DestroyStopped:
             pass
         except GuardError:
@@ -65,9 +70,8 @@ def destroy_stacks(
         except RunnerError as error:
             failure = error
         signals.may_stop = False
-        status = final_status(
-            still_deployed(Stacks(target.client("cloudformation")), names_in_deploy_order), command
-        )
+        left = still_deployed(Stacks(target.client("cloudformation")), names)
+        status = final_status(left, command, embedded=request.embedded)
     if signals.exit_code is not None:
         how = "stopped the destroy" if len(signals.received) > 1 else "arrived; the destroy finished first"
         detail = f" ({failure})" if failure else ""

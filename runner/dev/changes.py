@@ -19,7 +19,7 @@ from pathlib import Path
 
 from runner.dev.assets import CodeAsset
 from runner.dev.sources import FileStamp, file_digest, snapshot
-from runner.testing.polling import Backoff, eventually
+from runner.polling import Backoff, eventually
 
 POLL_SECONDS = 0.3
 # Editors save in bursts (write, rename, a second file): changes this close together are one edit.

@@ -9,19 +9,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from runner.aws import AwsTarget, TargetRequest, export_target, resolve_target
-from runner.cli.options import (
-    DEFAULT_WORK_DIR,
-    add_delivery_latency_option,
-    add_naming_options,
-    add_preflight_options,
-    check_local_options,
-    run_context,
-)
+from runner.cli import options
 from runner.context import RunContext
 from runner.deploy.command import add_synth_timeout_option, add_ttl_option, deploy_request
 from runner.deploy.stage import DeployRequest, deploy_app, print_outputs
 from runner.destroy.destroyer import discover_stacks
-from runner.destroy.stage import destroy_stacks
+from runner.destroy.stage import DestroyRequest, destroy_stacks
 from runner.dev.hotswap import CodeSwapper
 from runner.dev.loop import DevLoop, DevRequest, DevStages, SuiteOutcome
 from runner.errors import ConfigError
@@ -34,12 +27,10 @@ from runner.shards.parallel import LocalSuite, run_local_suite
 from runner.shards.slices import planned_nodeids
 from runner.stacks import Stacks
 
-DEFAULT_SHARDS = 1  # like `run`: on two busy cores, more pytest start-ups can cost more than they save
-
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("app_dir", nargs="?", type=Path, default=Path(), help="directory with cdk.json")
-    add_naming_options(parser)
+    options.add_naming_options(parser)
     where = parser.add_argument_group("where")
     where.add_argument(
         "--port",
@@ -53,19 +44,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     where.add_argument(
         "--work-dir",
         type=Path,
-        default=Path(DEFAULT_WORK_DIR),
-        help=f"where the assembly, record and results go (default: {DEFAULT_WORK_DIR})",
+        default=Path(options.DEFAULT_WORK_DIR),
+        help=f"where the assembly, record and results go (default: {options.DEFAULT_WORK_DIR})",
     )
-    add_delivery_latency_option(parser)
-    parser.add_argument(
-        "--tests", default="tests", help="test path inside the app directory (default: tests)"
-    )
-    parser.add_argument(
-        "--shards",
-        type=int,
-        default=DEFAULT_SHARDS,
-        help="run the whole suite in N balanced parallel pytest processes; edited test files run in "
-        f"one (default {DEFAULT_SHARDS})",
+    options.add_delivery_latency_option(parser)
+    options.add_suite_options(
+        parser,
+        "run the whole suite in N balanced parallel pytest processes; edited test files run in one",
     )
     parser.add_argument("--keep", action="store_true", help="leave the stacks deployed when the loop ends")
     parser.add_argument(
@@ -78,13 +63,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="stop after this many seconds without an edit (default: 8 hours)",
     )
     add_ttl_option(parser)
-    add_preflight_options(parser)
+    options.add_preflight_options(parser)
     add_synth_timeout_option(parser)
     parser.epilog = "Arguments after a bare `--` go to pytest on every run, e.g. `dev stacks/example -- -x`."
 
 
 def execute(args: argparse.Namespace) -> int:
-    check_local_options(args)
+    options.check_local_options(args)
     app_dir = args.app_dir.resolve()
     if not (app_dir / "cdk.json").is_file():
         raise ConfigError(f"app directory {app_dir} has no cdk.json")
@@ -111,7 +96,7 @@ def execute(args: argparse.Namespace) -> int:
             print("Note: --keep keeps the stacks only while this engine runs; it stops with `dev`.")
         target = resolve_target(TargetRequest(local=True, endpoint_url=url, region=args.region), os.environ)
         export_target(target, os.environ, local=True)
-        context = run_context(args, app_dir)
+        context = options.run_context(args, app_dir)
         return DevLoop(request, build_stages(deploy, suite, context, target)).run()
 
 
@@ -136,7 +121,8 @@ def build_stages(
         if not names:
             return "Nothing to destroy"
         run_id = record.run_id if record else context.run_id
-        return destroy_stacks(target, context.repository, context.pr_number, names, run_id).summary()
+        request = DestroyRequest(context.repository, context.pr_number, tuple(names), run_id)
+        return destroy_stacks(request, target).summary()
 
     return DevStages(
         deploy=deploy_once,

@@ -13,10 +13,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from runner.dev.assets import CodeAsset, FunctionCode
 from runner.dev.sources import source_files
 from runner.errors import DeployError, WaitTimeoutError
-from runner.testing.polling import eventually
+from runner.polling import eventually
 
 UPDATE_TIMEOUT_SECONDS = 60.0
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the same sources give the same zip (and CodeSha256)
@@ -57,8 +59,6 @@ class CodeSwapper:
 
     def swap(self, assets: Iterable[CodeAsset]) -> list[str]:
         """Upload each asset's directory to each of its functions; returns the names updated."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
         try:
             return self._swap(assets)
         except (BotoCoreError, ClientError) as error:

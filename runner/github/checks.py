@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from github import Github, GithubException
+from github.GithubObject import NotSet
 
 from runner.github.connection import GithubConnection, TokenKind, failure_message, github_errors
-
-if TYPE_CHECKING:
-    from github import Github
 
 ANNOTATIONS_PER_REQUEST = 50
 OUTPUT_LIMIT = 65_535
@@ -81,8 +81,6 @@ class CheckRuns:
         self._repository = repository
 
     def publish(self, request: CheckRunRequest) -> CheckRunResult:
-        from github.GithubObject import NotSet
-
         repo = self._github.get_repo(self._repository)
         batches = [
             [
@@ -117,7 +115,6 @@ def publish_check_run(
     if connection.token_kind is TokenKind.CLASSIC_PAT:
         # GitHub documents that classic PATs cannot create check runs: do not even ask.
         return CheckRunResult(CheckOutcome.SKIPPED, NO_PERMISSION)
-    from github import GithubException
 
     try:
         return CheckRuns(connection.client(), repository).publish(request)

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING
+
+from github import Github, GithubException
+from github.IssueComment import IssueComment
+from github.PullRequest import PullRequest
 
 from runner.github.connection import GithubConnection, failure_message, github_errors, viewer_login
-
-if TYPE_CHECKING:
-    from github import Github
-    from github.IssueComment import IssueComment
-    from github.PullRequest import PullRequest
 
 OUTCOME_TAG = "<!-- serverless-pr-test:outcome "
 
@@ -141,8 +139,6 @@ class CommentThread:
 
     @staticmethod
     def _delete_all(comments: list[IssueComment]) -> None:
-        from github import GithubException
-
         for comment in comments:
             try:
                 comment.delete()

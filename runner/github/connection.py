@@ -7,18 +7,19 @@ App installation token's `<app>[bot]`, the Actions GITHUB_TOKEN's `github-action
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from github import Github
+from github import Auth, Github, GithubException, GithubRetry
+from requests.exceptions import RequestException
+from urllib3.exceptions import HTTPError
+from urllib3.util.retry import Retry
+
+from runner.child_env import TOKEN_VARIABLES, withheld
+from runner.errors import ConfigError
 
 DEFAULT_API_URL = "https://api.github.com"
-TOKEN_VARIABLES = ("GITHUB_TOKEN", "INPUT_GITHUB_TOKEN")
-# The token, once taken out of os.environ so no child process (synth, CDK CLI, pytest) inherits it.
-_withheld: dict[str, str] = {}
 VIEWER_QUERY = "query { viewer { login } }"
 
 
@@ -51,17 +52,11 @@ class GithubConnection:
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> GithubConnection:
         """GITHUB_TOKEN (or the action input), GITHUB_API_URL (GHES), SPT_GITHUB_RETRIES (default 5)."""
-        from runner.errors import ConfigError
-
         retries = env.get("SPT_GITHUB_RETRIES", "5")
         if not retries.isdigit():
             raise ConfigError(f"SPT_GITHUB_RETRIES must be a whole number, got {retries!r}")
         token = next(
-            (
-                env.get(name) or _withheld.get(name, "")
-                for name in TOKEN_VARIABLES
-                if env.get(name) or _withheld.get(name)
-            ),
+            (env.get(name) or withheld(name) for name in TOKEN_VARIABLES if env.get(name) or withheld(name)),
             "",
         )
         return cls(
@@ -78,9 +73,6 @@ class GithubConnection:
         return TokenKind.of(self.token)
 
     def client(self) -> Github:
-        from github import Auth, Github, GithubRetry
-        from urllib3.util.retry import Retry
-
         retry = GithubRetry(
             total=self.retries,
             backoff_factor=self.backoff_seconds,
@@ -99,14 +91,6 @@ class GithubConnection:
         )
 
 
-def withhold_token(environ: MutableMapping[str, str]) -> None:
-    """Move the token out of the process environment; GithubConnection.from_env still finds it."""
-    for name in TOKEN_VARIABLES:
-        value = environ.pop(name, "")
-        if value:
-            _withheld[name] = value
-
-
 def viewer_login(github: Github) -> str:
     """The token's own login through GraphQL `viewer` (no permission needed, no 403 for any kind)."""
     _, payload = github.requester.graphql_query(VIEWER_QUERY, {})
@@ -115,8 +99,6 @@ def viewer_login(github: Github) -> str:
 
 def failure_message(error: Exception) -> str:
     """One line for a warning: GitHub's status and message, never the token or a traceback."""
-    from github import GithubException
-
     if isinstance(error, GithubException):
         detail = error.data.get("message") if isinstance(error.data, dict) else None
         return f"GitHub answered {error.status}: {detail or 'no message'}"
@@ -125,8 +107,4 @@ def failure_message(error: Exception) -> str:
 
 def github_errors() -> tuple[type[Exception], ...]:
     """What a GitHub call can raise that is GitHub's or the network's trouble, not a bug."""
-    from github import GithubException
-    from requests.exceptions import RequestException
-    from urllib3.exceptions import HTTPError
-
     return (GithubException, RequestException, HTTPError, OSError)

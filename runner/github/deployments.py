@@ -8,13 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING
+
+from github import Github
+from github.Deployment import Deployment
+from github.GithubObject import NotSet
 
 from runner.github.connection import GithubConnection, failure_message, github_errors
-
-if TYPE_CHECKING:
-    from github import Github
-    from github.Deployment import Deployment
 
 
 class DeploymentState(Enum):
@@ -67,8 +66,6 @@ class Deployments:
         log_url: str | None,
         environment_url: str | None = None,
     ) -> None:
-        from github.GithubObject import NotSet
-
         deployment.create_status(
             state.value,
             target_url=log_url or NotSet,  # the API's older name for log_url

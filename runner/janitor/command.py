@@ -10,11 +10,11 @@ from pathlib import Path
 
 from runner import gha
 from runner.aws import export_target, resolve_target
-from runner.cli.options import add_target_options, repository_from, target_request
+from runner.cli import options
 from runner.destroy.stage import build_destroyer
 from runner.errors import DestroyError, UnknownStateError
 from runner.github.connection import GithubConnection
-from runner.janitor.janitor import Janitor, JanitorReport
+from runner.janitor.janitor import Janitor, JanitorReport, JanitorRequest
 from runner.janitor.sources import CaptureStore, PullRequestStates
 from runner.limits import max_age_hours
 from runner.report.escape import inline
@@ -32,15 +32,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="HOURS",
         help="also destroy managed stacks created more than this many hours ago, whatever their tags say",
     )
-    add_target_options(parser, local_help="sweep the local endpoint")
+    options.add_target_options(parser, local_help="sweep the local endpoint")
 
 
 def execute(args: argparse.Namespace) -> int:
     if args.max_age is not None:
         max_age_hours(args.max_age)
-    target = resolve_target(target_request(args), os.environ)
+    target = resolve_target(options.target_request(args), os.environ)
     export_target(target, os.environ, local=args.local)
-    repository = repository_from(args, Path.cwd())
+    repository = options.repository_from(args, Path.cwd())
     connection = GithubConnection.from_env(os.environ)
     gha.add_mask(connection.token)
     if not connection.token:
@@ -58,10 +58,12 @@ def execute(args: argparse.Namespace) -> int:
         destroy,
         CaptureStore(target.client("events", session), target.client("sqs", session)),
         prs,
-        repository,
-        now=datetime.now(UTC),
-        max_age=timedelta(hours=args.max_age) if args.max_age is not None else None,
-        dry_run=args.dry_run,
+        JanitorRequest(
+            repository,
+            now=datetime.now(UTC),
+            max_age=timedelta(hours=args.max_age) if args.max_age is not None else None,
+            dry_run=args.dry_run,
+        ),
     )
     with gha.group(f"Janitor for {repository}" + (" (dry run)" if args.dry_run else "")):
         report = janitor.sweep()

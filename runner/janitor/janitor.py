@@ -115,6 +115,16 @@ class JanitorReport:
         return tuple(action for action in self.actions if action.outcome is Outcome.FAILED)
 
 
+@dataclass(frozen=True)
+class JanitorRequest:
+    """Whose environments to judge, as of when, and whether to only say what would go."""
+
+    repository: str
+    now: datetime
+    max_age: timedelta | None = None  # also remove managed stacks older than this
+    dry_run: bool = False
+
+
 class Janitor:
     def __init__(
         self,
@@ -122,20 +132,14 @@ class Janitor:
         destroy: Callable[[Sequence[str], int | None], str],
         captures: CaptureStore,
         pr_state: Callable[[int], PrState],
-        repository: str,
-        now: datetime,
-        max_age: timedelta | None = None,
-        dry_run: bool = False,
+        request: JanitorRequest,
         echo: Callable[[str], None] = print,
     ) -> None:
+        self._request = request
         self._stacks = stacks
         self._destroy = destroy
         self._captures = captures
         self._pr_state = pr_state
-        self._repository = repository
-        self._now = now
-        self._max_age = max_age
-        self._dry_run = dry_run
         self._echo = echo
 
     def sweep(self) -> JanitorReport:
@@ -145,7 +149,7 @@ class Janitor:
             state = self._stacks.describe(name)
             if state is None:
                 continue
-            if is_ours(state.tags, self._repository):
+            if is_ours(state.tags, self._request.repository):
                 ours.append(state)
             else:
                 ignored += 1
@@ -155,7 +159,7 @@ class Janitor:
         # Orphaned captures first: on AWS the leftover scan after a destroy would count them.
         actions = self._sweep_captures(due_prs)
         actions += [self._destroy_group(group) for group in due]
-        return JanitorReport(self._repository, self._dry_run, tuple(actions), kept, ignored)
+        return JanitorReport(self._request.repository, self._request.dry_run, tuple(actions), kept, ignored)
 
     def _due_groups(self, ours: list[StackState]) -> tuple[list[DueGroup], int]:
         """A PR's stacks go together when any of them is due; stacks without a PR go alone."""
@@ -167,7 +171,7 @@ class Janitor:
         kept = 0
         for key, group in groups.items():
             verdicts = [
-                judge(state.tags, state.created_at, self._now, self._pr_state, self._max_age)
+                judge(state.tags, state.created_at, self._request.now, self._pr_state, self._request.max_age)
                 for state in group
             ]
             reasons = [verdict for verdict in verdicts if verdict.reason is not None]
@@ -189,7 +193,7 @@ class Janitor:
             detail = f"{verdict.detail}; {', '.join(busy)} in progress (a run may be using it)"
             self._echo(f"skip {subject}: {detail}")
             return JanitorAction(subject, pr_number, verdict.reason, Outcome.SKIPPED, detail)
-        if self._dry_run:
+        if self._request.dry_run:
             self._echo(f"would destroy {subject}: {verdict.detail}")
             return JanitorAction(subject, pr_number, verdict.reason, Outcome.WOULD_DELETE, verdict.detail)
         self._echo(f"destroying {subject}: {verdict.detail}")
@@ -204,9 +208,9 @@ class Janitor:
     def _sweep_captures(self, due_prs: Mapping[int, Verdict]) -> list[JanitorAction]:
         actions: list[JanitorAction] = []
         for capture in self._captures.list():
-            if not is_ours(capture.tags, self._repository):
+            if not is_ours(capture.tags, self._request.repository):
                 continue
-            verdict = judge(capture.tags, None, self._now, self._pr_state, self._max_age)
+            verdict = judge(capture.tags, None, self._request.now, self._pr_state, self._request.max_age)
             pr_number = pr_of(capture.tags)
             if verdict.reason is None and pr_number is not None and pr_number in due_prs:
                 verdict = Verdict(due_prs[pr_number].reason, "its PR's stacks are being destroyed")
@@ -217,7 +221,7 @@ class Janitor:
 
     def _remove_capture(self, capture: Capture, pr_number: int | None, verdict: Verdict) -> JanitorAction:
         subject = f"{capture.kind.value} {capture.name}"
-        if self._dry_run:
+        if self._request.dry_run:
             self._echo(f"would remove {subject}: {verdict.detail}")
             return JanitorAction(subject, pr_number, verdict.reason, Outcome.WOULD_DELETE, verdict.detail)
         try:

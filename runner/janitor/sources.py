@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from botocore.exceptions import ClientError
+from github import Github, GithubException
 
 from runner.destroy.capture_sweep import sweep_captures
 from runner.testing.events import CAPTURE_PREFIX
-
-if TYPE_CHECKING:
-    from github import Github
 
 
 class PrState(Enum):
@@ -36,8 +36,6 @@ class PullRequestStates:
         return self._known[number]
 
     def _ask(self, number: int) -> PrState:
-        from github import GithubException
-
         if self._github is None:
             return PrState.UNKNOWN
         try:
@@ -105,8 +103,6 @@ class CaptureStore:
                 yield Capture(CaptureKind.QUEUE, url.rsplit("/", 1)[-1], dict(tags), url=url)
 
     def remove(self, capture: Capture) -> None:
-        from botocore.exceptions import ClientError
-
         if capture.kind is CaptureKind.RULE:
             # The rule's full name as the "run id" makes sweep_captures' name prefix match only it.
             sweep_captures(self._events, self._sqs, [capture.bus], run_id=capture.name[len(CAPTURE_PREFIX) :])

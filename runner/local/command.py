@@ -7,7 +7,7 @@ import shlex
 import signal
 import threading
 
-from runner.cli.options import add_delivery_latency_option, check_port
+from runner.cli import options
 from runner.local.delivery import DeliveryLatency
 from runner.local.endpoint import DEFAULT_PORT, LocalEndpoint
 
@@ -22,11 +22,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--region", default="us-east-1", help="region the endpoint claims (default us-east-1)"
     )
-    add_delivery_latency_option(parser)
+    options.add_delivery_latency_option(parser)
 
 
 def execute(args: argparse.Namespace) -> int:
-    check_port(args.port)
+    options.check_port(args.port)
     latency = DeliveryLatency.parse(args.delivery_latency)
     endpoint = LocalEndpoint.start(port=args.port, region=args.region, delivery_latency=latency)
     stop = threading.Event()

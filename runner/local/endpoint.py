@@ -15,7 +15,6 @@ import signal
 import socket
 import subprocess
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
@@ -25,6 +24,7 @@ from pathlib import Path
 from runner.errors import EngineError, PortInUseError
 from runner.local.delivery import DeliveryLatency, HopDelays
 from runner.local.engine_install import EngineInstallation, default_home
+from runner.polling import eventually
 
 DEFAULT_REGION = "us-east-1"
 LOCAL_ACCOUNT_ID = "123456789012"
@@ -124,19 +124,20 @@ class LocalEndpoint:
         return endpoint
 
     def _wait_healthy(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def answers() -> bool:
             if self._process is not None and self._process.poll() is not None:
                 raise EngineError(
                     f"the local engine exited (code {self._process.returncode}) while starting:\n"
                     + self.log_tail()
                 )
-            if is_healthy(self.url, timeout=1.0):
-                return
-            time.sleep(0.05)
-        raise EngineError(
-            f"the local engine did not answer {HEALTH_PATH} within {timeout:.0f} s:\n{self.log_tail()}"
-        )
+            return is_healthy(self.url, timeout=1.0)
+
+        try:
+            eventually(answers, timeout=timeout, retry_on=(), description="the engine's health check")
+        except AssertionError:
+            raise EngineError(
+                f"the local engine did not answer {HEALTH_PATH} within {timeout:.0f} s:\n{self.log_tail()}"
+            ) from None
 
     def log_tail(self, lines: int = 20) -> str:
         if self._log_path is None or not self._log_path.exists():

@@ -8,14 +8,7 @@ import os
 from pathlib import Path
 
 from runner.aws import export_target, resolve_target
-from runner.cli.options import (
-    add_naming_options,
-    add_preflight_options,
-    add_target_options,
-    run_context,
-    stack_naming,
-    target_request,
-)
+from runner.cli import options
 from runner.deploy.cdk import CdkCli, cli_environment, find_cdk_executable, read_cdk_json
 from runner.deploy.parameters import ParameterInputs, from_flags
 from runner.deploy.prepare import PrepareRequest, prepare
@@ -29,9 +22,9 @@ PLACEHOLDER_PR = 10000
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("app_dir", nargs="?", type=Path, default=Path(), help="directory with cdk.json")
-    add_naming_options(parser)
-    add_target_options(parser, local_help="check against the local endpoint's account and region")
-    add_preflight_options(parser)
+    options.add_naming_options(parser)
+    options.add_target_options(parser, local_help="check against the local endpoint's account and region")
+    options.add_preflight_options(parser)
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -40,12 +33,12 @@ def execute(args: argparse.Namespace) -> int:
         raise ConfigError(f"app directory {args.app_dir} does not exist")
     read_cdk_json(app_dir)
     parameters = ParameterInputs.parse(from_flags(args.parameters))
-    target = resolve_target(target_request(args), os.environ)
+    target = resolve_target(options.target_request(args), os.environ)
     export_target(target, os.environ, local=args.local)
-    pr_number = run_context(args, app_dir).pr_number
+    pr_number = options.run_context(args, app_dir).pr_number
     if pr_number is None and not args.stack_name:
         print(f"No PR number given: names are checked as PR {PLACEHOLDER_PR}'s would be (pass --pr N)")
-    base_name = stack_naming(args).base_name(pr_number or PLACEHOLDER_PR, allow_without_pr=False)
+    base_name = options.stack_naming(args).base_name(pr_number or PLACEHOLDER_PR, allow_without_pr=False)
     cli = CdkCli(find_cdk_executable(app_dir), app_dir, cli_environment(os.environ, {}))
     request = PrepareRequest(
         app_dir=app_dir,

@@ -9,8 +9,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
+from runner.aws import AwsTarget
 from runner.context import RunContext
+from runner.errors import RunnerError
 from runner.record import DeploymentRecord
+from runner.report.cost import estimate_with_clients
 from runner.report.junit import merge_results
 from runner.report.model import Phase, Report, RunInfo
 from runner.tags import parse_time
@@ -58,12 +63,6 @@ def build_report(
 def _estimate(
     record: DeploymentRecord, now: datetime, client_factory: Callable[[str], Any] | None
 ) -> tuple[Any, str | None]:
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    from runner.aws import AwsTarget
-    from runner.errors import RunnerError
-    from runner.report.cost import estimate_with_clients
-
     if client_factory is None:
         target = AwsTarget(region=record.region, endpoint_url=record.endpoint_url)
         session = target.session()

@@ -3,7 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import os
+from dataclasses import replace
 from pathlib import Path
+
+from runner import gha
+from runner.cli.options import require_writable
+from runner.context import RunContext
+from runner.errors import ConfigError
+from runner.github.comment import CommentMode
+from runner.github.connection import GithubConnection
+from runner.github.pulls import pr_for_commit
+from runner.limits import shard_count
+from runner.record import DeploymentRecord
+from runner.report import render_terminal
+from runner.report.build import ReportInputs, build_report
+from runner.report.publish import PublishOptions, publish_report
+from runner.shards.run_shard import default_record_file
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -62,21 +78,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    import os
-    from dataclasses import replace
-
-    from runner import gha
-    from runner.cli.options import require_writable
-    from runner.context import RunContext
-    from runner.errors import ConfigError
-    from runner.github.comment import CommentMode
-    from runner.limits import shard_count
-    from runner.record import DeploymentRecord
-    from runner.report import render_terminal
-    from runner.report.build import ReportInputs, build_report
-    from runner.report.publish import PublishOptions, publish_report
-    from runner.shards.run_shard import default_record_file
-
     if args.shards is not None:
         shard_count(args.shards, "--shards")
     require_writable(args.output, "--output")
@@ -133,11 +134,6 @@ def _pr_for_commit(sha: str | None) -> str | None:
     commit), never from an artifact the fork's code could have written."""
     if not sha:
         return None
-    import os
-
-    from runner.errors import ConfigError
-    from runner.github.connection import GithubConnection
-    from runner.github.pulls import pr_for_commit
 
     repository = os.environ.get("GITHUB_REPOSITORY", "")
     if not repository:

@@ -7,18 +7,17 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from runner import gha
 from runner.github.comment import CommentMode
+from runner.report.annotations import annotation_location, report_annotations
 from runner.report.build import ReportInputs, build_report
+from runner.report.github_outputs import GithubOutputs, publish_to_github
+from runner.report.junit import write_merged_junit
 from runner.report.markdown import COMMENT_BUDGET, SUMMARY_BUDGET, Budget, render_markdown
 from runner.report.model import Report
 from runner.shards.durations import refresh_store
 from runner.shards.slices import planned_nodeids
-
-if TYPE_CHECKING:
-    from runner.github.report_outputs import GithubOutputs
 
 CHECK_BUDGET = Budget(chars=65_000, bytes=260_000)  # a check run's summary: at most 65,535 characters
 
@@ -54,8 +53,6 @@ def publish_report(report: Report, options: PublishOptions, env: Mapping[str, st
             warn=lambda message: gha.annotation("warning", message),
         )
     if options.merged_junit is not None:
-        from runner.report.junit import write_merged_junit
-
         write_merged_junit(report.results.files, options.merged_junit, planned or ())
     github = _github(report, options, environment, summary_markdown, workspace)
     cost = f"{report.cost.run_usd:.6f}" if report.cost is not None else ""
@@ -72,8 +69,6 @@ def publish_report(report: Report, options: PublishOptions, env: Mapping[str, st
 
 
 def _annotate(report: Report, workspace: Path | None, tests_root: Path | None) -> None:
-    from runner.report.annotations import report_annotations
-
     for note in report_annotations(report.results, workspace, tests_root):
         gha.annotation(note.level, note.message, file=note.file, line=note.line, title=note.title)
 
@@ -81,9 +76,6 @@ def _annotate(report: Report, workspace: Path | None, tests_root: Path | None) -
 def _github(
     report: Report, options: PublishOptions, env: Mapping[str, str], summary: str, workspace: Path
 ) -> GithubOutputs:
-    from runner.github.report_outputs import GithubOutputs, publish_to_github
-    from runner.report.annotations import annotation_location
-
     mode = options.comment_mode if options.comment else CommentMode.OFF
     if mode is CommentMode.OFF and not options.check_run:
         return GithubOutputs()

@@ -5,14 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from runner.cli.options import (
-    add_delivery_latency_option,
-    add_naming_options,
-    add_preflight_options,
-    add_target_options,
-    check_local_options,
-    target_request,
-)
+from runner.cli import options
 from runner.deploy.command import add_synth_timeout_option, add_ttl_option, deploy_request
 from runner.run.local_run import LocalRun, RunRequest
 from runner.shards.parallel import LocalSuite
@@ -20,23 +13,15 @@ from runner.shards.parallel import LocalSuite
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("app_dir", nargs="?", type=Path, default=Path(), help="directory with cdk.json")
-    add_naming_options(parser)
-    add_target_options(
+    options.add_naming_options(parser)
+    options.add_target_options(
         parser,
         local_help="start an embedded local AWS endpoint for this run (or use --endpoint-url's)",
     )
-    add_preflight_options(parser)
+    options.add_preflight_options(parser)
     parser.add_argument("--port", type=int, default=0, help="embedded endpoint port (default: any free port)")
-    add_delivery_latency_option(parser)
-    parser.add_argument(
-        "--tests", default="tests", help="test path inside the app directory (default: tests)"
-    )
-    parser.add_argument(
-        "--shards",
-        type=int,
-        default=1,
-        help="split the tests into N balanced parallel pytest processes (default 1)",
-    )
+    options.add_delivery_latency_option(parser)
+    options.add_suite_options(parser, "split the tests into N balanced parallel pytest processes")
     parser.add_argument(
         "--keep",
         action="store_true",
@@ -50,7 +35,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    check_local_options(args)
+    options.check_local_options(args)
     deploy = deploy_request(args)
     suite = LocalSuite(
         deploy.app_dir, deploy.work_dir, args.tests, args.shards, pytest_args=tuple(args.passthrough)
@@ -58,7 +43,7 @@ def execute(args: argparse.Namespace) -> int:
     request = RunRequest(
         deploy=deploy,
         suite=suite,
-        target=target_request(args),
+        target=options.target_request(args),
         pr=args.pr,
         port=args.port,
         delivery_latency=args.delivery_latency,

@@ -16,7 +16,7 @@ from runner.aws import TargetRequest, export_target, resolve_target
 from runner.context import RunContext
 from runner.deploy.stage import DeployRequest, deploy_app, print_outputs
 from runner.destroy.destroyer import discover_stacks
-from runner.destroy.stage import destroy_stacks
+from runner.destroy.stage import DestroyRequest, destroy_stacks
 from runner.errors import ConfigError, StoppedError
 from runner.local.engine_choice import local_engine
 from runner.naming import StackNaming
@@ -132,9 +132,10 @@ class LocalRun:
             if names and not kept:
                 # This run's id: a stack a concurrent run for the PR deployed since is its own.
                 run_id = record.run_id if record else context.run_id
-                outcome = destroy_stacks(
-                    target, context.repository, context.pr_number, names, run_id, base, embedded
+                what = DestroyRequest(
+                    context.repository, context.pr_number, tuple(names), run_id, base, embedded
                 )
+                outcome = destroy_stacks(what, target)
                 print(outcome.summary())
                 self._final_line = outcome.final_line
         return tests_exit

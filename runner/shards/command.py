@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
+
+from runner import gha
+from runner.cli.options import require_writable
+from runner.shards.plan import GroupBy, ShardSpec
+from runner.shards.run_shard import ShardRequest, default_record_file, run_shard
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -39,13 +45,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    import os
-
-    from runner import gha
-    from runner.cli.options import require_writable
-    from runner.shards.plan import GroupBy, ShardSpec
-    from runner.shards.run_shard import ShardRequest, default_record_file, run_shard
-
     shard = ShardSpec.parse(args.shard)
     require_writable(args.results_dir, "--results-dir", directory=True)
     record = args.record or default_record_file(os.environ, args.work_dir)

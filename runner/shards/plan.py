@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from runner.errors import ConfigError
+from runner.limits import MAX_SHARDS
 
 _SHARD_TEXT = re.compile(r"^\s*([0-9]{1,12})\s*/\s*([0-9]{1,12})\s*$")
 # Refinement stops after this many improving moves; each one strictly lowers the heaviest shard.
@@ -32,8 +33,6 @@ class ShardSpec:
     count: int
 
     def __post_init__(self) -> None:
-        from runner.limits import MAX_SHARDS
-
         if not 1 <= self.count <= MAX_SHARDS:
             raise ConfigError(f"shard count must be from 1 to {MAX_SHARDS}, got {self.count}")
         if not 1 <= self.index <= self.count:

@@ -21,9 +21,11 @@ from runner import gha
 from runner.aws import retry_environment
 from runner.child_env import scrubbed_environment
 from runner.errors import ConfigError
+from runner.record import DeploymentRecord
 from runner.shards.plan import GroupBy, ShardSpec
 from runner.shards.shard_exit import ShardExit, exit_path, progress_path, running_test
 from runner.shards.slices import PlanSlice, junit_path, slice_path
+from runner.shards.test_env import environment_for_tests
 
 # pytest's own codes that still mean "the tests ran and reported" (1: some failed).
 _RAN = (0, 1)
@@ -182,9 +184,6 @@ def shard_environment(request: ShardRequest, results_dir: Path) -> dict[str, str
     env = scrubbed_environment(os.environ if request.env is None else request.env)
     caller_run_id = request.run_id or env.get("SPT_RUN_ID")
     if request.record_file is not None:
-        from runner.record import DeploymentRecord
-        from runner.shards.test_env import environment_for_tests
-
         record_file = request.record_file.resolve()
         record = DeploymentRecord.read(record_file)
         outputs_file = results_dir / f"shard-{request.shard.index}.outputs.json"

@@ -1,5 +1,5 @@
 """Helpers for event-driven serverless tests against a PR stack. The pytest plugin
-(`runner.shards.pytest_plugin`) wraps them in fixtures; they work without pytest too.
+(`runner.pytest_plugin`) wraps them in fixtures; they work without pytest too.
 
     def test_reservation_publishes_stock_reserved(stack, capture_events, correlation_id):
         events = capture_events(stack["BusName"], {"detail-type": ["StockReserved"]})
@@ -11,11 +11,11 @@
         item = eventually(lambda: table.get_item(...).get("Item"), timeout=20)
 """
 
+from runner.polling import Backoff, Clock, eventually
 from runner.testing.events import EventCapture, contains
 from runner.testing.idempotency import assert_idempotent
 from runner.testing.ids import correlation_id, isolation_key, run_id_from_env
 from runner.testing.ordering import assert_latest_wins, shuffled_with_duplicates
-from runner.testing.polling import Backoff, Clock, eventually
 from runner.testing.stack import StackContext, stack_from_names, stack_from_record
 from runner.testing.warmup import ReportLine, WarmResult, warm
 

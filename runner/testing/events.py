@@ -15,7 +15,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from runner.testing.polling import SYSTEM_CLOCK, Clock
+from botocore.exceptions import BotoCoreError, ClientError
+
+from runner.polling import SYSTEM_CLOCK, Clock
 
 CAPTURE_PREFIX = "spt-capture-"
 TARGET_ID = "spt-capture"
@@ -250,8 +252,6 @@ def _describe_match(match: Match) -> str:
 
 def _attempt(step: Callable[[], object], errors: list[str]) -> None:
     """Run one teardown step; an error is collected so the remaining steps still run."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
     try:
         step()
     except ClientError as error:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sized
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from runner.testing.polling import eventually
+from runner.polling import eventually
 
 E = TypeVar("E")
 R = TypeVar("R")

@@ -7,7 +7,7 @@ import random
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from runner.testing.polling import eventually
+from runner.polling import eventually
 
 T = TypeVar("T")
 S = TypeVar("S")

@@ -7,15 +7,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlparse
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
 
 from runner import tags as managed_tags
 from runner.aws import LOOPBACK_HOSTS
 from runner.errors import ConfigError, StackNotFoundError
-
-if TYPE_CHECKING:
-    import boto3
+from runner.local.endpoint import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY
+from runner.record import DeploymentRecord
 
 DEFAULT_REGION = "us-east-1"
 # Temporary test resources outlive a crashed test run by at most this long before janitor may sweep them.
@@ -85,8 +88,6 @@ def merge_outputs(outputs_by_stack: Sequence[tuple[str, Mapping[str, str]]]) -> 
 
 
 def stack_from_record(record_file: Path, run_id: str, env: Mapping[str, str]) -> StackContext:
-    from runner.record import DeploymentRecord
-
     record = DeploymentRecord.read(record_file)
     endpoint_url = record.endpoint_url or env.get("AWS_ENDPOINT_URL") or None
     return StackContext(
@@ -102,8 +103,6 @@ def stack_from_record(record_file: Path, run_id: str, env: Mapping[str, str]) ->
 
 def stack_from_names(names: Sequence[str], run_id: str, env: Mapping[str, str]) -> StackContext:
     """Outputs and tags read with describe_stacks, for stacks deployed by other means."""
-    from botocore.exceptions import ClientError
-
     region = _region(env)
     endpoint_url = env.get("AWS_ENDPOINT_URL") or None
     session = _session(region, endpoint_url)
@@ -140,20 +139,14 @@ def _is_local(endpoint_url: str | None) -> bool:
 def _config(context: StackContext) -> Any:
     """Against the local engine, no host prefixes: StartSyncExecution's `sync-localhost` and the
     like resolve nowhere on this machine."""
-    from botocore.config import Config
-
     return Config(inject_host_prefix=not _is_local(context.endpoint_url))
 
 
 def _session(region: str, endpoint_url: str | None) -> boto3.Session:
     """A session for the region; against a local endpoint without credentials, the dummy pair the
     engine accepts, so a laptop without AWS configuration still works."""
-    import boto3
-
     session = boto3.Session(region_name=region)
     if _is_local(endpoint_url) and session.get_credentials() is None:
-        from runner.local.endpoint import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY
-
         session = boto3.Session(
             region_name=region, aws_access_key_id=DUMMY_ACCESS_KEY, aws_secret_access_key=DUMMY_SECRET_KEY
         )

@@ -15,7 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from runner.testing.polling import SYSTEM_CLOCK, Clock, eventually
+from botocore.exceptions import BotoCoreError, ClientError
+
+from runner.polling import SYSTEM_CLOCK, Clock, eventually
 
 _REPORT = re.compile(r"REPORT RequestId: (?P<request_id>[^\s]+)")
 _FIELD = re.compile(r"(?P<name>[A-Za-z][A-Za-z ]*?): (?P<value>[\d.]+) ms")
@@ -103,8 +105,6 @@ def _report_from_tail(log_result: str | None) -> ReportLine | None:
 
 def _log_group(lambda_client: Any, function_name: str) -> str:
     """Where the function logs: its LoggingConfig's group (CDK's `logGroup`), else Lambda's default."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
     try:
         configuration = lambda_client.get_function_configuration(FunctionName=function_name)
     except (BotoCoreError, ClientError):
@@ -133,8 +133,6 @@ def _report_from_logs(
 
 
 def _reports(logs_client: Any, group: str, since_ms: int) -> Iterable[ReportLine]:
-    from botocore.exceptions import ClientError
-
     try:
         paginator = logs_client.get_paginator("filter_log_events")
         pages = list(paginator.paginate(logGroupName=group, startTime=since_ms - 1000))

@@ -6,7 +6,16 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from runner.janitor.command import render_summary
-from runner.janitor.janitor import Janitor, JanitorAction, JanitorReport, Outcome, Reason, is_ours, judge
+from runner.janitor.janitor import (
+    Janitor,
+    JanitorAction,
+    JanitorReport,
+    JanitorRequest,
+    Outcome,
+    Reason,
+    is_ours,
+    judge,
+)
 from runner.janitor.sources import PrState
 from runner.tags import EXPIRES_AT, MANAGED, PR, REPOSITORY, format_time
 
@@ -103,9 +112,7 @@ def sweep(*states, dry_run=False):
         destroy,
         NoCaptures(),
         lambda number: PrState.CLOSED if number == 2 else PrState.OPEN,
-        "acme/shop",
-        now=NOW,
-        dry_run=dry_run,
+        JanitorRequest("acme/shop", now=NOW, dry_run=dry_run),
         echo=lambda line: None,
     )
     return janitor.sweep(), destroyed

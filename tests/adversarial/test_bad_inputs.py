@@ -113,7 +113,7 @@ def test_an_event_with_a_5000_digit_pr_number_is_one_error(endpoint, app, tmp_pa
 def test_bad_action_inputs_are_one_error(endpoint, tmp_path, inputs, names):
     env = {**cli_env(endpoint), **inputs}
     completed = subprocess.run(
-        [sys.executable, "-m", "runner.cli.action_inputs"],
+        [sys.executable, "-m", "runner.cli.action"],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.PIPE,

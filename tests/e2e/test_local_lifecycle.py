@@ -14,7 +14,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from runner.testing.polling import eventually
+from runner.polling import eventually
 from tests.support.cli import run_cli, runner_env
 from tests.support.engine import endpoint_fixture
 

@@ -7,7 +7,7 @@ import json
 import os
 import signal
 
-from runner.testing.polling import eventually
+from runner.polling import eventually
 
 from .conftest import cli, cli_env, live_stacks, output_of, start_cli
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import boto3
 
-from runner.testing.polling import eventually
+from runner.polling import eventually
 
 from .conftest import cli, cli_env, live_stacks, output_of, stack_status, start_cli
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from runner.local import LocalEndpoint
-from runner.testing.polling import eventually
+from runner.polling import eventually
 from tests.support.aws import LAMBDA_ROLE, inline_function
 
 from .engine_pair import client, create_function, deploy_template, engines, invoke, unique, worker_processes

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from runner.testing.polling import eventually
+from runner.polling import eventually
 
 from .corpus import DeployedApp, assert_destroyed_without_leftovers, deployed
 

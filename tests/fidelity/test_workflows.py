@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from runner.testing.polling import eventually
+from runner.polling import eventually
 
 from .corpus import DeployedApp, assert_destroyed_without_leftovers, deployed
 

@@ -198,10 +198,10 @@ def test_without_options_the_plugin_changes_nothing(pytester):
     assert "serverless-pr-test:" not in result.stdout.str()
 
 
-def test_importing_the_plugin_loads_no_aws_or_sharding_code():
+def test_importing_the_plugin_loads_no_aws_code_or_helpers():
     code = (
-        "import sys, runner.shards.pytest_plugin\n"
-        "heavy = ('boto3', 'botocore', 'moto', 'runner.shards.plan', 'runner.testing')\n"
+        "import sys, runner.pytest_plugin\n"
+        "heavy = ('boto3', 'botocore', 'github', 'runner.testing', 'runner.aws')\n"
         "print([m for m in heavy if m in sys.modules])\n"
     )
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 import subprocess
 
-from runner import gha
+from runner import child_env, gha
+from runner.child_env import withhold_token
 from runner.context import RunContext
-from runner.github import connection
-from runner.github.connection import GithubConnection, TokenKind, withhold_token
+from runner.github.connection import GithubConnection, TokenKind
 from runner.github.deploy_hooks import deploy_summary
 from runner.github.permissions import permission_map
 from runner.record import DeployedStack, DeploymentRecord
@@ -43,7 +43,7 @@ def test_token_kinds_come_from_githubs_documented_prefixes():
 
 
 def test_a_withheld_token_leaves_the_environment_but_still_reaches_the_connection(monkeypatch):
-    monkeypatch.setattr(connection, "_withheld", {})
+    monkeypatch.setattr(child_env, "_withheld", {})
     environ = {"GITHUB_TOKEN": "ghs_secret", "PATH": "/bin"}
     withhold_token(environ)
     assert environ == {"PATH": "/bin"}

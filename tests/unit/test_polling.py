@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from runner.testing.polling import Backoff, Clock, eventually
+from runner.polling import Backoff, Clock, eventually
 
 
 class SimulatedClock:

@@ -1,4 +1,4 @@
-"""Plan slices: what each shard writes (the report proves a complete plan from them: test_junit_merge)."""
+"""Plan slices: what each shard writes (the report proves a complete plan from them: junit_merge/)."""
 
 from __future__ import annotations
 

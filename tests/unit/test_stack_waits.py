@@ -5,7 +5,10 @@ from datetime import UTC, datetime
 import pytest
 
 from runner.errors import WaitTimeoutError
+from runner.polling import Clock
 from runner.stacks import EventFeed, StackPhase, Stacks
+
+NO_SLEEP = Clock(sleep=lambda seconds: None)
 
 
 class ScriptedCloudFormation:
@@ -59,8 +62,9 @@ def test_stack_statuses_map_to_phases(status, phase):
 def test_waiting_prints_each_event_once_until_the_stack_settles():
     client = ScriptedCloudFormation(["UPDATE_IN_PROGRESS", "UPDATE_IN_PROGRESS", "UPDATE_COMPLETE"])
     printed, slept = [], []
+    clock = Clock(now=lambda: sum(slept), sleep=slept.append)
     state = Stacks(client).wait_until_settled(
-        "shop-pr-1", EventFeed("shop-pr-1"), printed.append, timeout_seconds=60, sleep=slept.append
+        "shop-pr-1", EventFeed("shop-pr-1"), printed.append, timeout_seconds=60, clock=clock
     )
     assert state.status == "UPDATE_COMPLETE"
     assert [event.status for event in printed] == [
@@ -68,13 +72,18 @@ def test_waiting_prints_each_event_once_until_the_stack_settles():
         "UPDATE_IN_PROGRESS",
         "UPDATE_COMPLETE",
     ]
-    assert slept == [0.25, 0.5]  # backoff doubles between polls
+    # Two waits, each a jittered draw below a ceiling that starts at 0.25 s and doubles.
+    assert len(slept) == 2
+    assert 0 <= slept[0] <= 0.25
+    assert 0 <= slept[1] <= 0.5
 
 
 def test_a_stack_that_disappears_while_waiting_counts_as_deleted():
     client = ScriptedCloudFormation(["DELETE_IN_PROGRESS", None])
     assert (
-        Stacks(client).wait_until_settled("s", EventFeed("s"), lambda e: None, 60, sleep=lambda s: None)
+        Stacks(client).wait_until_settled(
+            "s", EventFeed("s"), lambda e: None, 60, clock=Clock(sleep=lambda s: None)
+        )
         is None
     )
 
@@ -84,5 +93,9 @@ def test_a_stack_stuck_in_progress_times_out_with_a_clear_error():
     ticks = iter(range(0, 1000, 10))
     with pytest.raises(WaitTimeoutError, match="still CREATE_IN_PROGRESS after 30 s"):
         Stacks(client).wait_until_settled(
-            "s", EventFeed("s"), lambda e: None, 30, clock=lambda: next(ticks), sleep=lambda s: None
+            "s",
+            EventFeed("s"),
+            lambda e: None,
+            30,
+            clock=Clock(now=lambda: next(ticks), sleep=lambda s: None),
         )

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
+
+import boto3
+
+from runner.errors import ConfigError
+from runner.report.cost.prices import DEFAULT_TABLE, PriceTable
+from runner.report.cost.refresh import PriceRefresher
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -16,8 +23,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def execute(args: argparse.Namespace) -> int:
-    from runner.report.cost.prices import DEFAULT_TABLE, PriceTable
-
     table_path: Path = args.table or DEFAULT_TABLE
     table = PriceTable.load(table_path)
     if args.action == "show":
@@ -29,14 +34,6 @@ def execute(args: argparse.Namespace) -> int:
 
 
 def _refresh(args: argparse.Namespace, table: object, table_path: Path) -> int:
-    import os
-
-    import boto3
-
-    from runner.errors import ConfigError
-    from runner.report.cost.prices import PriceTable
-    from runner.report.cost.refresh import PriceRefresher
-
     assert isinstance(table, PriceTable)
     endpoint = args.endpoint_url or os.environ.get("SPT_PRICING_ENDPOINT_URL")
     if not endpoint and os.environ.get("AWS_ENDPOINT_URL"):

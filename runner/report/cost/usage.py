@@ -9,6 +9,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from runner.report.cost.model import MetricQuery
 
 _BATCH = 500  # get_metric_data's limit on queries per call
@@ -96,8 +98,6 @@ class UsageReader:
 
     def _count_log_bytes(self, group: str, start: datetime, end: datetime) -> float | None:
         """Bytes of the log events in the window: what ingestion is billed on (UTF-8 message bytes)."""
-        from botocore.exceptions import ClientError
-
         if self._logs is None:
             return None
         request: dict[str, Any] = {
@@ -121,8 +121,6 @@ class UsageReader:
 
     def _count_bucket_bytes(self, bucket: str) -> float | None:
         """Bytes stored now, summed from the object listing (all versions when versioned)."""
-        from botocore.exceptions import ClientError
-
         if self._s3 is None:
             return None
         total = 0

@@ -17,7 +17,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from runner.local import LocalEndpoint
-from runner.testing.polling import eventually
+from runner.polling import eventually
 from tests.support.aws import LAMBDA_ROLE, inline_function, unique
 from tests.support.engine import endpoint_fixture
 
@@ -141,6 +141,22 @@ def engine(local_engine: LocalEndpoint) -> EngineUnderTest:
 
 def queue_arn(url: str) -> str:
     return f"arn:aws:sqs:{REGION}:{ACCOUNT}:{url.rsplit('/', 1)[-1]}"
+
+
+def queue_names(engine: EngineUnderTest) -> set[str]:
+    return {url.rsplit("/", 1)[-1] for url in engine.client("sqs").list_queues().get("QueueUrls", [])}
+
+
+# A function whose code bucket does not exist: Lambda's CreateFunction fails (InvalidParameterValue).
+BROKEN_FUNCTION = {
+    "Type": "AWS::Lambda::Function",
+    "Properties": {
+        "Code": {"S3Bucket": "no-such-bucket-for-fixes-tests", "S3Key": "missing.zip"},
+        "Handler": "index.handler",
+        "Role": {"Fn::GetAtt": ["HandlerRole", "Arn"]},
+        "Runtime": "python3.12",
+    },
+}
 
 
 def receive_bodies(engine: EngineUnderTest, queue_url: str, wait_seconds: int = 1) -> list[str]:

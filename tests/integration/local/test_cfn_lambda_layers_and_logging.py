@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from runner.testing.polling import eventually
+from runner.polling import eventually
 from tests.support.aws import zipped
 
 from .cfn_testkit import EngineUnderTest, engine_without, lambda_resources, unique

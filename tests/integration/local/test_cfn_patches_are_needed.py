@@ -8,8 +8,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from .cfn_testkit import engine_without, lambda_resources, unique
-from .test_cfn_stack_lifecycle import BROKEN_FUNCTION
+from .cfn_testkit import BROKEN_FUNCTION, engine_without, lambda_resources, unique
 
 BUCKET = {
     "Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}},

@@ -14,7 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from runner.local import LocalEndpoint
-from runner.testing.polling import eventually
+from runner.polling import eventually
 from tests.support.aws import LAMBDA_TRUST
 from tests.support.engine import endpoint_fixture
 

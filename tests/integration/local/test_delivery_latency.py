@@ -11,7 +11,7 @@ import pytest
 
 from runner.local import LocalEndpoint
 from runner.local.delivery import HopDelays
-from runner.testing.polling import eventually
+from runner.polling import eventually
 
 from .lambda_testkit import client, unique
 

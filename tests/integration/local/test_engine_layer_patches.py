@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from runner.testing.polling import eventually
+from runner.polling import eventually
 from tests.support.aws import zipped
 
 from .cfn_testkit import EngineUnderTest, engine_without, unique

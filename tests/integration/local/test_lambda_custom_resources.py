@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from runner.local import LocalEndpoint
-from runner.testing.polling import eventually
+from runner.polling import eventually
 from tests.support.aws import LAMBDA_TRUST
 
 from .lambda_testkit import client, endpoint_without, unique

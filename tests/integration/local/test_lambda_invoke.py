@@ -15,7 +15,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from runner.local import LocalEndpoint
-from runner.testing.polling import eventually
+from runner.polling import eventually
 
 from .lambda_testkit import (
     client,

@@ -34,6 +34,7 @@ PATCHES: tuple[str, ...] = (
     "custom_resource_sdk_preinstalled",
     "eventbridge_firehose_target",
     "http_api_endpoint_attribute",
+    "stream_batch_item_failures",
 )
 
 DISABLE_VARIABLE = "SPT_ENGINE_DISABLE_PATCHES"

@@ -1,7 +1,8 @@
 """pytest plugin (entry point `serverless_pr_test`): fixtures for tests against a PR stack, and sharding.
 
 It loads into every pytest run where the package is installed, so importing it costs nothing beyond
-pytest itself: helpers, boto3 and the sharding code are imported only when an option or fixture is used.
+pytest itself: the
+helpers (and boto3 with them) are imported only when a fixture that uses them runs.
 
 Options (env var defaults): --spt-record (SPT_RECORD_FILE), --spt-stack-name (SPT_STACK_NAMES,
 comma-separated), --spt-shard i/N (SPT_SHARD), --spt-durations (SPT_DURATIONS_FILE), --spt-group-by
@@ -18,8 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from runner.errors import RunnerError
+from runner.shards.plugin_settings import PluginSettings, SettingsError
+from runner.shards.selector import ShardSelector
+from runner.shards.shard_exit import ProgressFile
+
+# The helpers import boto3: only a fixture that uses one imports them.
 if TYPE_CHECKING:
-    from runner.shards.plugin_settings import PluginSettings
     from runner.testing.events import EventCapture
     from runner.testing.stack import StackContext
     from runner.testing.warmup import WarmResult
@@ -68,24 +74,18 @@ def pytest_configure(config: pytest.Config) -> None:
     env = os.environ
     progress_out = getattr(option, "spt_progress_out", None)
     if progress_out and not hasattr(config, "workerinput"):  # xdist workers report to the controller
-        from runner.shards.shard_exit import ProgressFile
-
         config.pluginmanager.register(ProgressFile(Path(progress_out)), "serverless-pr-test-progress")
     uses_plugin = any(
         getattr(option, name, None) for name in ("spt_record", "spt_stack_name", "spt_shard", "spt_durations")
     ) or any(getattr(option, name, None) for name in ("spt_group_by", "spt_plan_out"))
     if not uses_plugin and not any(name.startswith("SPT_") for name in env):
         return
-    from runner.shards.plugin_settings import PluginSettings, SettingsError
-
     try:
         settings = PluginSettings.resolve(option, env, Path(config.invocation_params.dir))
     except SettingsError as error:
         raise pytest.UsageError(str(error)) from error
     config.stash[_SETTINGS] = settings
     if settings.selects_tests:
-        from runner.shards.selector import ShardSelector
-
         config.pluginmanager.register(ShardSelector(settings), "serverless-pr-test-shards")
 
 
@@ -117,8 +117,6 @@ def _uses_stack_fixture(item: pytest.Item) -> bool:
 
 
 def _settings(config: pytest.Config) -> PluginSettings:
-    from runner.shards.plugin_settings import PluginSettings, SettingsError
-
     if _SETTINGS not in config.stash:
         try:
             config.stash[_SETTINGS] = PluginSettings.resolve(
@@ -146,7 +144,6 @@ def spt_run_id(pytestconfig: pytest.Config) -> str:
 @pytest.fixture(scope="session")
 def stack(pytestconfig: pytest.Config) -> StackContext:
     """Outputs, stack names, region and boto3 clients of the deployed PR stack(s)."""
-    from runner.errors import RunnerError
     from runner.testing.stack import require_source, stack_from_names, stack_from_record
 
     settings = _settings(pytestconfig)

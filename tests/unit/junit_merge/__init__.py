@@ -1,0 +1,1 @@
+"""Merging shard results and proving every planned test reported exactly once."""
