@@ -8,138 +8,40 @@ import gzip
 import json
 from typing import Any
 
-import pytest
-
 from runner.local import LocalEndpoint
 from runner.polling import eventually
 
 from .lambda_testkit import client, create_function, unique
-
-# What every recording handler starts with: the event it got, written to the record bucket.
-RECORDING = """
-import json
-import os
-import uuid
-
-import boto3
-
-s3 = boto3.client("s3")
-
-def record_event(event):
-    s3.put_object(
-        Bucket=os.environ["RECORD_BUCKET"],
-        Key=f"{os.environ['RECORD_PREFIX']}/{uuid.uuid4().hex}.json",
-        Body=json.dumps(event),
-    )
-"""
-
-RECORDER = (
-    RECORDING
-    + """
-def handler(event, context):
-    record_event(event)
-    if "poison" in json.dumps(event):
-        raise ValueError("poison message")
-    return {"recorded": True}
-"""
+from .recording import (
+    STREAM_TO_BUS,
+    recorder,
+    redelivering_queue,
+    table_with_stream,
+    wait_for_events,
 )
-
-# A stream handler that calls back into the endpoint (EventBridge) while the write that triggered it
-# may still be in flight: no deadlock, and the event reaches a second function through a rule.
-STREAM_TO_BUS = (
-    RECORDING
-    + """
-events = boto3.client("events")
-
-def handler(event, context):
-    record_event(event)
-    for record in event["Records"]:
-        events.put_events(Entries=[{
-            "Source": "test.inventory",
-            "DetailType": "ItemChanged",
-            "Detail": json.dumps({"keys": record["dynamodb"]["Keys"], "change": record["eventName"]}),
-            "EventBusName": os.environ["BUS_NAME"],
-        }])
-"""
-)
-
-
-# Longer than a cold start on a loaded machine (measured up to 1.3 s): a message still being handled
-# must not come back, as AWS advises a visibility timeout well above the function's run time.
-REDELIVERY_SECONDS = "4"
-
-
-def _table_with_stream(dynamodb: Any, prefix: str, key: str, view_type: str) -> tuple[str, str]:
-    """A new on-demand table keyed by the string `key`, its stream on: (table name, stream ARN)."""
-    table = unique(prefix)
-    stream_arn = dynamodb.create_table(
-        TableName=table,
-        KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-        StreamSpecification={"StreamEnabled": True, "StreamViewType": view_type},
-    )["TableDescription"]["LatestStreamArn"]
-    return table, stream_arn
-
-
-def _redelivering_queue(sqs: Any, prefix: str) -> tuple[str, str]:
-    """A new queue whose unacknowledged messages come back after REDELIVERY_SECONDS: (URL, ARN)."""
-    attributes = {"VisibilityTimeout": REDELIVERY_SECONDS}
-    queue_url = sqs.create_queue(QueueName=unique(prefix), Attributes=attributes)["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    return queue_url, arn
-
-
-@pytest.fixture
-def record_bucket(endpoint: LocalEndpoint) -> str:
-    bucket = unique("records")
-    client(endpoint, "s3").create_bucket(Bucket=bucket)
-    return bucket
-
-
-def _recorder(endpoint: LocalEndpoint, bucket: str, prefix: str, source: str = RECORDER, **env: str) -> str:
-    name = create_function(
-        endpoint, source, environment={"RECORD_BUCKET": bucket, "RECORD_PREFIX": prefix, **env}
-    )
-    return str(client(endpoint, "lambda").get_function(FunctionName=name)["Configuration"]["FunctionArn"])
-
-
-def _recorded(endpoint: LocalEndpoint, bucket: str, prefix: str) -> list[Any]:
-    s3 = client(endpoint, "s3")
-    listing = s3.list_objects_v2(Bucket=bucket, Prefix=f"{prefix}/").get("Contents", [])
-    return [json.loads(s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()) for item in listing]
-
-
-def _wait_for_events(endpoint: LocalEndpoint, bucket: str, prefix: str, count: int = 1) -> list[Any]:
-    return eventually(
-        lambda: _recorded(endpoint, bucket, prefix),
-        until=lambda events: len(events) >= count,
-        timeout=30,
-        description=f"{count} event(s) recorded under {prefix}/",
-    )
 
 
 def test_dynamodb_stream_runs_the_handler_which_can_publish_to_eventbridge(
     endpoint: LocalEndpoint, record_bucket: str
 ) -> None:
     dynamodb, events = client(endpoint, "dynamodb"), client(endpoint, "events")
-    table, stream_arn = _table_with_stream(dynamodb, "inventory", "sku", "NEW_AND_OLD_IMAGES")
+    table, stream_arn = table_with_stream(dynamodb, "inventory", "sku", "NEW_AND_OLD_IMAGES")
     bus = unique("bus")
     events.create_event_bus(Name=bus)
     events.put_rule(
         Name=unique("rule"), EventBusName=bus, EventPattern=json.dumps({"source": ["test.inventory"]})
     )
     rule = events.list_rules(EventBusName=bus)["Rules"][0]["Name"]
-    bus_target = _recorder(endpoint, record_bucket, "bus")
+    bus_target = recorder(endpoint, record_bucket, "bus")
     events.put_targets(Rule=rule, EventBusName=bus, Targets=[{"Id": "recorder", "Arn": bus_target}])
-    stream_function = _recorder(endpoint, record_bucket, "stream", STREAM_TO_BUS, BUS_NAME=bus)
+    stream_function = recorder(endpoint, record_bucket, "stream", STREAM_TO_BUS, BUS_NAME=bus)
     client(endpoint, "lambda").create_event_source_mapping(
         EventSourceArn=stream_arn, FunctionName=stream_function, StartingPosition="TRIM_HORIZON", BatchSize=10
     )
 
     dynamodb.put_item(TableName=table, Item={"sku": {"S": "apple"}, "stock": {"N": "3"}})
 
-    [stream_event] = _wait_for_events(endpoint, record_bucket, "stream")
+    [stream_event] = wait_for_events(endpoint, record_bucket, "stream")
     [record] = stream_event["Records"]
     assert record["eventName"] == "INSERT"
     assert record["eventSource"] == "aws:dynamodb"
@@ -149,7 +51,7 @@ def test_dynamodb_stream_runs_the_handler_which_can_publish_to_eventbridge(
     assert record["dynamodb"]["NewImage"] == {"sku": {"S": "apple"}, "stock": {"N": "3"}}
     assert record["dynamodb"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
     assert isinstance(record["dynamodb"]["ApproximateCreationDateTime"], int)
-    [bus_event] = _wait_for_events(endpoint, record_bucket, "bus")
+    [bus_event] = wait_for_events(endpoint, record_bucket, "bus")
     assert bus_event["source"] == "test.inventory"
     assert bus_event["detail"] == {"keys": {"sku": {"S": "apple"}}, "change": "INSERT"}
     # The stream keeps its records for other readers (stock moto emptied it after pushing).
@@ -165,8 +67,8 @@ def test_sqs_mapping_deletes_processed_messages_and_redelivers_failed_ones(
     endpoint: LocalEndpoint, record_bucket: str
 ) -> None:
     sqs = client(endpoint, "sqs")
-    queue_url, queue_arn = _redelivering_queue(sqs, "orders")
-    function = _recorder(endpoint, record_bucket, "sqs")
+    queue_url, queue_arn = redelivering_queue(sqs, "orders")
+    function = recorder(endpoint, record_bucket, "sqs")
     mapping = client(endpoint, "lambda").create_event_source_mapping(
         EventSourceArn=queue_arn, FunctionName=function, BatchSize=5
     )
@@ -176,7 +78,7 @@ def test_sqs_mapping_deletes_processed_messages_and_redelivers_failed_ones(
         MessageBody="good order",
         MessageAttributes={"priority": {"DataType": "String", "StringValue": "high"}},
     )
-    [event] = _wait_for_events(endpoint, record_bucket, "sqs")
+    [event] = wait_for_events(endpoint, record_bucket, "sqs")
     [record] = event["Records"]
     assert record["body"] == "good order"
     assert record["eventSource"] == "aws:sqs"
@@ -187,7 +89,7 @@ def test_sqs_mapping_deletes_processed_messages_and_redelivers_failed_ones(
     eventually(lambda: _queue_is_empty(sqs, queue_url), timeout=10, description="processed message deleted")
 
     sqs.send_message(QueueUrl=queue_url, MessageBody="poison order")
-    deliveries = _wait_for_events(endpoint, record_bucket, "sqs", count=3)
+    deliveries = wait_for_events(endpoint, record_bucket, "sqs", count=3)
     poison_counts = sorted(
         int(r["attributes"]["ApproximateReceiveCount"])
         for e in deliveries
@@ -215,7 +117,7 @@ def _queue_is_empty(sqs: Any, queue_url: str) -> bool:
 def test_sns_subscription_delivers_the_aws_sns_event(endpoint: LocalEndpoint, record_bucket: str) -> None:
     sns = client(endpoint, "sns")
     topic_arn = sns.create_topic(Name=unique("orders"))["TopicArn"]
-    function = _recorder(endpoint, record_bucket, "sns")
+    function = recorder(endpoint, record_bucket, "sns")
     subscription_arn = sns.subscribe(TopicArn=topic_arn, Protocol="lambda", Endpoint=function)[
         "SubscriptionArn"
     ]
@@ -227,7 +129,7 @@ def test_sns_subscription_delivers_the_aws_sns_event(endpoint: LocalEndpoint, re
         MessageAttributes={"color": {"DataType": "String", "StringValue": "blue"}},
     )["MessageId"]
 
-    [event] = _wait_for_events(endpoint, record_bucket, "sns")
+    [event] = wait_for_events(endpoint, record_bucket, "sns")
     [record] = event["Records"]
     assert record["EventSource"] == "aws:sns"
     assert record["EventSubscriptionArn"] == subscription_arn
@@ -246,8 +148,8 @@ def test_eventbridge_rule_delivers_the_event_and_input_path_to_lambda_targets(
     events = client(endpoint, "events")
     rule = unique("orders-rule")
     events.put_rule(Name=rule, EventPattern=json.dumps({"source": ["test.orders"]}))
-    whole = _recorder(endpoint, record_bucket, "eventbridge-whole")
-    detail_only = _recorder(endpoint, record_bucket, "eventbridge-detail")
+    whole = recorder(endpoint, record_bucket, "eventbridge-whole")
+    detail_only = recorder(endpoint, record_bucket, "eventbridge-detail")
     events.put_targets(
         Rule=rule,
         Targets=[
@@ -261,7 +163,7 @@ def test_eventbridge_rule_delivers_the_event_and_input_path_to_lambda_targets(
     )
 
     assert entries["FailedEntryCount"] == 0
-    [event] = _wait_for_events(endpoint, record_bucket, "eventbridge-whole")
+    [event] = wait_for_events(endpoint, record_bucket, "eventbridge-whole")
     assert event["id"] == entries["Entries"][0]["EventId"]
     assert event["source"] == "test.orders"
     assert event["detail-type"] == "OrderPlaced"
@@ -270,14 +172,14 @@ def test_eventbridge_rule_delivers_the_event_and_input_path_to_lambda_targets(
     assert event["region"] == endpoint.region
     assert event["time"].endswith("Z")
     assert "ingestion-time" not in event
-    assert _wait_for_events(endpoint, record_bucket, "eventbridge-detail") == [{"order": 7}]
+    assert wait_for_events(endpoint, record_bucket, "eventbridge-detail") == [{"order": 7}]
 
 
 def test_s3_notification_delivers_the_aws_s3_event(endpoint: LocalEndpoint, record_bucket: str) -> None:
     s3 = client(endpoint, "s3")
     uploads = unique("uploads")
     s3.create_bucket(Bucket=uploads)
-    function = _recorder(endpoint, record_bucket, "s3")
+    function = recorder(endpoint, record_bucket, "s3")
     s3.put_bucket_notification_configuration(
         Bucket=uploads,
         NotificationConfiguration={
@@ -289,7 +191,7 @@ def test_s3_notification_delivers_the_aws_s3_event(endpoint: LocalEndpoint, reco
 
     s3.put_object(Bucket=uploads, Key="incoming/report.csv", Body=b"a,b\n1,2\n")
 
-    [event] = _wait_for_events(endpoint, record_bucket, "s3")
+    [event] = wait_for_events(endpoint, record_bucket, "s3")
     [record] = event["Records"]
     assert record["eventSource"] == "aws:s3"
     assert record["eventName"] == "ObjectCreated:Put"
@@ -308,7 +210,7 @@ def test_log_subscription_delivers_the_functions_own_log_lines_to_another_functi
     endpoint: LocalEndpoint, record_bucket: str
 ) -> None:
     alerting = create_function(endpoint, 'def handler(event, context):\n    print("ALERT stock low")\n')
-    subscriber = _recorder(endpoint, record_bucket, "logs")
+    subscriber = recorder(endpoint, record_bucket, "logs")
     logs = client(endpoint, "logs")
     group = f"/aws/lambda/{alerting}"
     logs.create_log_group(logGroupName=group)
@@ -318,121 +220,8 @@ def test_log_subscription_delivers_the_functions_own_log_lines_to_another_functi
 
     client(endpoint, "lambda").invoke(FunctionName=alerting)
 
-    [event] = _wait_for_events(endpoint, record_bucket, "logs")
+    [event] = wait_for_events(endpoint, record_bucket, "logs")
     delivered = json.loads(gzip.decompress(base64.b64decode(event["awslogs"]["data"])))
     assert delivered["logGroup"] == group
     assert delivered["subscriptionFilters"] == ["alerts"]
     assert [log_event["message"] for log_event in delivered["logEvents"]] == ["ALERT stock low"]
-
-
-PARTIAL_BATCH = (
-    RECORDING
-    + """
-def handler(event, context):
-    record_event(event)
-    failures = []
-    for record in event["Records"]:
-        if "dynamodb" in record and record["dynamodb"]["Keys"]["sku"]["S"] == "bad":
-            failures.append({"itemIdentifier": record["dynamodb"]["SequenceNumber"]})
-        if record.get("body") == "bad":
-            failures.append({"itemIdentifier": record["messageId"]})
-    return {"batchItemFailures": failures}
-"""
-)
-
-
-def _deliveries(events: list[Any], key: Any) -> int:
-    return sum(1 for event in events for record in event["Records"] if key(record))
-
-
-def test_stream_partial_batch_failure_retries_from_the_failed_record_then_moves_on(
-    endpoint: LocalEndpoint, record_bucket: str
-) -> None:
-    dynamodb = client(endpoint, "dynamodb")
-    table, stream_arn = _table_with_stream(dynamodb, "stock", "sku", "KEYS_ONLY")
-    function = _recorder(endpoint, record_bucket, "partial-stream", PARTIAL_BATCH)
-    client(endpoint, "lambda").create_event_source_mapping(
-        EventSourceArn=stream_arn,
-        FunctionName=function,
-        StartingPosition="TRIM_HORIZON",
-        MaximumRetryAttempts=1,
-        FunctionResponseTypes=["ReportBatchItemFailures"],
-    )
-
-    def sku_is(name: str) -> Any:
-        return lambda record: record["dynamodb"]["Keys"]["sku"]["S"] == name
-
-    for sku in ("first", "bad"):
-        dynamodb.put_item(TableName=table, Item={"sku": {"S": sku}})
-    events = eventually(
-        lambda: _recorded(endpoint, record_bucket, "partial-stream"),
-        until=lambda found: _deliveries(found, sku_is("bad")) >= 2,
-        timeout=30,
-    )
-    dynamodb.put_item(TableName=table, Item={"sku": {"S": "after"}})
-    events = eventually(
-        lambda: _recorded(endpoint, record_bucket, "partial-stream"),
-        until=lambda found: _deliveries(found, sku_is("after")) >= 1,
-        timeout=30,
-        description="the record after the exhausted one",
-    )
-
-    assert _deliveries(events, sku_is("first")) == 1
-    assert _deliveries(events, sku_is("bad")) == 2
-    assert _deliveries(events, sku_is("after")) == 1
-
-
-def test_sqs_partial_batch_failure_deletes_only_the_successful_messages(
-    endpoint: LocalEndpoint, record_bucket: str
-) -> None:
-    sqs = client(endpoint, "sqs")
-    queue_url, queue_arn = _redelivering_queue(sqs, "partial")
-    function = _recorder(endpoint, record_bucket, "partial-sqs", PARTIAL_BATCH)
-    mapping = client(endpoint, "lambda").create_event_source_mapping(
-        EventSourceArn=queue_arn, FunctionName=function, FunctionResponseTypes=["ReportBatchItemFailures"]
-    )
-
-    sqs.send_message(QueueUrl=queue_url, MessageBody="good")
-    sqs.send_message(QueueUrl=queue_url, MessageBody="bad")
-    events = eventually(
-        lambda: _recorded(endpoint, record_bucket, "partial-sqs"),
-        until=lambda found: _deliveries(found, lambda record: record["body"] == "bad") >= 2,
-        timeout=30,
-    )
-    client(endpoint, "lambda").delete_event_source_mapping(UUID=mapping["UUID"])
-
-    assert _deliveries(events, lambda record: record["body"] == "good") == 1
-
-
-def test_a_cancelled_transaction_does_not_make_the_stream_redeliver_old_records(
-    endpoint: LocalEndpoint, record_bucket: str
-) -> None:
-    """A cancelled transaction writes nothing to the stream; the poller keeps its place in the stream
-    rather than start again from record one."""
-    dynamodb = client(endpoint, "dynamodb")
-    table, stream_arn = _table_with_stream(dynamodb, "reservations", "key", "NEW_IMAGE")
-    client(endpoint, "lambda").create_event_source_mapping(
-        EventSourceArn=stream_arn,
-        FunctionName=_recorder(endpoint, record_bucket, "stream"),
-        StartingPosition="TRIM_HORIZON",
-        BatchSize=1,
-    )
-    dynamodb.put_item(TableName=table, Item={"key": {"S": "first"}})
-    _wait_for_events(endpoint, record_bucket, "stream", count=1)
-    with pytest.raises(dynamodb.exceptions.TransactionCanceledException):
-        dynamodb.transact_write_items(
-            TransactItems=[
-                {
-                    "Put": {
-                        "TableName": table,
-                        "Item": {"key": {"S": "first"}},
-                        "ConditionExpression": "attribute_not_exists(#k)",
-                        "ExpressionAttributeNames": {"#k": "key"},
-                    }
-                }
-            ]
-        )
-    dynamodb.put_item(TableName=table, Item={"key": {"S": "second"}})
-    delivered = _wait_for_events(endpoint, record_bucket, "stream", count=2)
-    keys = [event["Records"][0]["dynamodb"]["Keys"]["key"]["S"] for event in delivered]
-    assert sorted(keys) == ["first", "second"]
