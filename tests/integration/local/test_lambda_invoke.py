@@ -1,70 +1,27 @@
-"""Direct Invoke against the embedded endpoint runs the Python handler in a host worker."""
+"""Direct Invoke against the embedded endpoint runs the Python handler in a host worker: its value,
+context, errors, timeouts and imports, and a Node.js handler's errors."""
 
 from __future__ import annotations
 
 import base64
 import json
 import re
-from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
-from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from runner.local import LocalEndpoint
-from runner.polling import eventually
 
+from .lambda_handlers import ECHO_CONTEXT, USES_BOTO3, no_retries
 from .lambda_testkit import (
     client,
     create_function,
     endpoint_without,
     invoke_json,
     lambda_role,
-    stop_and_check_workers,
     unique,
     zip_sources,
 )
-
-ECHO_CONTEXT = """
-import os
-
-def handler(event, context):
-    return {
-        "event": event,
-        "greeting": os.environ.get("GREETING"),
-        "endpoint": os.environ["AWS_ENDPOINT_URL"],
-        "region": os.environ["AWS_REGION"],
-        "default_region": os.environ["AWS_DEFAULT_REGION"],
-        "env_function_name": os.environ["AWS_LAMBDA_FUNCTION_NAME"],
-        "env_memory": os.environ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"],
-        "env_version": os.environ["AWS_LAMBDA_FUNCTION_VERSION"],
-        "env_log_group": os.environ["AWS_LAMBDA_LOG_GROUP_NAME"],
-        "env_log_stream": os.environ["AWS_LAMBDA_LOG_STREAM_NAME"],
-        "handler_env": os.environ["_HANDLER"],
-        "task_root": os.environ["LAMBDA_TASK_ROOT"],
-        "cwd": os.getcwd(),
-        "function_name": context.function_name,
-        "memory_limit_in_mb": context.memory_limit_in_mb,
-        "request_id": context.aws_request_id,
-        "arn": context.invoked_function_arn,
-        "log_group_name": context.log_group_name,
-        "log_stream_name": context.log_stream_name,
-        "remaining_ms": context.get_remaining_time_in_millis(),
-    }
-"""
-
-USES_BOTO3 = """
-import boto3
-
-s3 = boto3.client("s3")  # created once, in the INIT phase, as real handlers do
-
-def handler(event, context):
-    s3.put_object(Bucket=event["bucket"], Key="from-lambda.txt", Body=b"written by the handler")
-    return sorted(bucket["Name"] for bucket in s3.list_buckets()["Buckets"])
-"""
 
 RAISES = """
 def handler(event, context):
@@ -81,27 +38,6 @@ def handler(event, context):
     print("about to sleep")
     time.sleep(event["seconds"])
     return "woke up"
-"""
-
-SLEEPS_THEN_PID = """
-import os
-import time
-
-def handler(event, context):
-    time.sleep(event["seconds"])
-    return os.getpid()
-"""
-
-COUNTS_CALLS = """
-import os
-
-calls = 0
-started_in_pid = os.getpid()
-
-def handler(event, context):
-    global calls
-    calls += 1
-    return {"calls": calls, "pid": started_in_pid}
 """
 
 
@@ -204,7 +140,7 @@ def test_a_runtime_that_cannot_run_here_fails_the_invoke_naming_the_runtime(endp
     name = create_function(endpoint, "def handler(event:, context:) 1 end", runtime="ruby3.3")
 
     with pytest.raises(ClientError) as raised:
-        _no_retries(endpoint).invoke(FunctionName=name, Payload=b"{}")
+        no_retries(endpoint).invoke(FunctionName=name, Payload=b"{}")
 
     error = raised.value.response["Error"]
     assert error["Code"] == "InvalidRuntimeException"
@@ -220,17 +156,6 @@ def test_without_its_patch_the_engine_answers_an_unrunnable_runtime_with_a_made_
 
     assert "FunctionError" not in response
     assert "Mock response" in json.dumps(response["Body"])
-
-
-def _no_retries(endpoint: LocalEndpoint) -> Any:
-    return boto3.client(
-        "lambda",
-        endpoint_url=endpoint.url,
-        region_name=endpoint.region,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=Config(retries={"mode": "standard", "total_max_attempts": 1}),
-    )
 
 
 IMPORTS = """
@@ -266,201 +191,6 @@ def test_a_missing_handler_module_fails_with_import_module_error(endpoint: Local
     assert response["FunctionError"] == "Unhandled"
     assert response["Body"]["errorType"] == "Runtime.ImportModuleError"
     assert "Unable to import module 'missing_module'" in response["Body"]["errorMessage"]
-
-
-def test_warm_environment_is_reused_and_a_busy_one_is_not_shared(endpoint: LocalEndpoint) -> None:
-    name = create_function(endpoint, COUNTS_CALLS)
-
-    first = invoke_json(endpoint, name)["Body"]
-    second = invoke_json(endpoint, name)["Body"]
-
-    assert (first["calls"], second["calls"]) == (1, 2)
-    assert first["pid"] == second["pid"]
-
-
-def test_concurrent_invocations_get_separate_environments(endpoint: LocalEndpoint) -> None:
-    name = create_function(endpoint, SLEEPS_THEN_PID)
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        pids = list(pool.map(lambda _: invoke_json(endpoint, name, {"seconds": 1})["Body"], range(2)))
-
-    assert len(set(pids)) == 2
-
-
-def _throttles(endpoint: LocalEndpoint, name: str, metric: str = "Throttles") -> float:
-    points = client(endpoint, "cloudwatch").get_metric_statistics(
-        Namespace="AWS/Lambda",
-        MetricName=metric,
-        Dimensions=[{"Name": "FunctionName", "Value": name}],
-        StartTime=datetime.now(UTC) - timedelta(minutes=5),
-        EndTime=datetime.now(UTC) + timedelta(minutes=5),
-        Period=600,
-        Statistics=["Sum"],
-    )["Datapoints"]
-    return float(sum(point["Sum"] for point in points))
-
-
-def test_reserved_concurrency_of_zero_throttles_every_invoke(endpoint: LocalEndpoint) -> None:
-    name = create_function(endpoint, COUNTS_CALLS)
-    client(endpoint, "lambda").put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=0)
-
-    for _ in range(2):
-        with pytest.raises(ClientError) as raised:
-            _no_retries(endpoint).invoke(FunctionName=name, Payload=b"{}")
-        assert raised.value.response["Error"]["Code"] == "TooManyRequestsException"
-        assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 429
-
-    assert _throttles(endpoint, name) == 2
-    # A refused invoke never ran: it is not an invocation (nor billed as one).
-    assert _throttles(endpoint, name, "Invocations") == 0
-
-
-def test_reserved_concurrency_throttles_invokes_past_the_reserved_number(endpoint: LocalEndpoint) -> None:
-    name = create_function(endpoint, SLEEPS_THEN_PID)
-    client(endpoint, "lambda").put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=1)
-
-    def invoke(_: int) -> str:
-        try:
-            _no_retries(endpoint).invoke(FunctionName=name, Payload=json.dumps({"seconds": 2}).encode())
-        except ClientError as error:
-            return str(error.response["Error"]["Code"])
-        return "ran"
-
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        outcomes = sorted(pool.map(invoke, range(3)))
-
-    assert outcomes == ["TooManyRequestsException", "TooManyRequestsException", "ran"]
-    assert _throttles(endpoint, name) == 2
-    assert _throttles(endpoint, name, "Invocations") == 1
-
-
-def test_without_its_patch_the_engine_counts_a_throttle_twice_and_as_an_invocation() -> None:
-    with endpoint_without("lambda_throttle_metrics") as stock:
-        name = create_function(stock, COUNTS_CALLS)
-        client(stock, "lambda").put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=0)
-        with pytest.raises(ClientError):
-            _no_retries(stock).invoke(FunctionName=name, Payload=b"{}")
-
-        assert _throttles(stock, name) == 2
-        assert _throttles(stock, name, "Invocations") == 2
-
-
-def test_updated_code_runs_in_a_fresh_environment(endpoint: LocalEndpoint) -> None:
-    name = create_function(endpoint, COUNTS_CALLS)
-    before = invoke_json(endpoint, name)["Body"]
-
-    client(endpoint, "lambda").update_function_code(
-        FunctionName=name, ZipFile=zip_sources({"app.py": "def handler(event, context):\n    return 'v2'\n"})
-    )
-
-    assert invoke_json(endpoint, name)["Body"] == "v2"
-    assert before["pid"] not in endpoint.worker_pids()
-
-
-def test_deleting_a_function_retires_its_warm_workers(endpoint: LocalEndpoint) -> None:
-    name = create_function(endpoint, COUNTS_CALLS)
-    pid = invoke_json(endpoint, name)["Body"]["pid"]
-
-    client(endpoint, "lambda").delete_function(FunctionName=name)
-
-    assert pid not in endpoint.worker_pids()
-
-
-def test_event_invocation_returns_202_at_once_and_runs_the_handler(endpoint: LocalEndpoint) -> None:
-    bucket = unique("async-bucket")
-    client(endpoint, "s3").create_bucket(Bucket=bucket)
-    name = create_function(endpoint, USES_BOTO3)
-
-    response = client(endpoint, "lambda").invoke(
-        FunctionName=name, InvocationType="Event", Payload=json.dumps({"bucket": bucket}).encode()
-    )
-
-    assert response["StatusCode"] == 202
-    eventually(
-        lambda: client(endpoint, "s3").get_object(Bucket=bucket, Key="from-lambda.txt"),
-        timeout=20,
-        description="the Event invocation's S3 write",
-    )
-
-
-FAILS_AND_COUNTS = """
-import uuid
-
-import boto3
-
-s3 = boto3.client("s3")
-
-def handler(event, context):
-    key = f"attempts/{uuid.uuid4().hex}"
-    s3.put_object(Bucket=event["bucket"], Key=key, Body=context.aws_request_id.encode())
-    raise RuntimeError("always fails")
-"""
-
-
-def test_a_failing_event_invocation_is_retried_twice_like_lambdas_async_queue(
-    endpoint: LocalEndpoint,
-) -> None:
-    bucket = unique("attempts")
-    s3 = client(endpoint, "s3")
-    s3.create_bucket(Bucket=bucket)
-    name = create_function(endpoint, FAILS_AND_COUNTS)
-
-    client(endpoint, "lambda").invoke(
-        FunctionName=name, InvocationType="Event", Payload=json.dumps({"bucket": bucket}).encode()
-    )
-
-    attempts = eventually(
-        lambda: s3.list_objects_v2(Bucket=bucket).get("Contents", []),
-        until=lambda found: len(found) >= 3,
-        timeout=30,
-        description="three attempts",
-    )
-    assert len(attempts) == 3
-
-
-def test_dry_run_checks_without_running_the_handler(endpoint: LocalEndpoint) -> None:
-    name = create_function(endpoint, COUNTS_CALLS)
-
-    response = client(endpoint, "lambda").invoke(FunctionName=name, InvocationType="DryRun")
-
-    assert response["StatusCode"] == 204
-    assert invoke_json(endpoint, name)["Body"]["calls"] == 1
-
-
-def test_workers_reach_a_live_endpoint_after_a_newer_one_stopped(endpoint: LocalEndpoint) -> None:
-    name = create_function(endpoint, ECHO_CONTEXT)
-    newer = LocalEndpoint.start()
-    stop_and_check_workers(newer)
-
-    assert invoke_json(endpoint, name)["Body"]["endpoint"] == endpoint.url
-
-
-def test_layer_content_is_importable_like_under_opt_python(endpoint: LocalEndpoint) -> None:
-    layer = client(endpoint, "lambda").publish_layer_version(
-        LayerName=unique("shared"),
-        Content={"ZipFile": zip_sources({"python/shared_greeting.py": "GREETING = 'from the layer'\n"})},
-        CompatibleRuntimes=["python3.12"],
-    )
-    name = create_function(
-        endpoint,
-        "import shared_greeting\n\ndef handler(event, context):\n    return shared_greeting.GREETING\n",
-    )
-    client(endpoint, "lambda").update_function_configuration(
-        FunctionName=name, Layers=[layer["LayerVersionArn"]]
-    )
-
-    assert invoke_json(endpoint, name)["Body"] == "from the layer"
-
-
-def test_stopping_the_endpoint_kills_its_workers() -> None:
-    local = LocalEndpoint.start()
-    try:
-        name = create_function(local, COUNTS_CALLS)
-        invoke_json(local, name)
-        assert local.worker_pids()
-    finally:
-        stop_and_check_workers(local)
-    assert local.worker_pids() == []
 
 
 NODE_THROWS = "exports.handler = async (event) => { throw new TypeError(`cannot take ${event.n}`); };\n"
