@@ -7,8 +7,6 @@ import re
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from runner.cli.main import COMMANDS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,7 +84,6 @@ def test_no_runner_module_is_over_300_lines():
     assert not long, long
 
 
-@pytest.mark.xfail(strict=True, reason="four test files the lead splits after the testkit merge")
 def test_no_python_file_in_runner_tests_benchmarks_or_stacks_is_over_300_lines():
     long = {
         path.relative_to(ROOT).as_posix(): lines

@@ -23,6 +23,7 @@ import pytest
 from tests.integration.report.github_server import FakeGitHub, ScriptedAnswer
 
 from .conftest import REPOSITORY, cli, cli_env, copy_app, live_stacks, output_of
+from .rendered_markdown import outside_code_blocks
 
 PR = 602
 TOKEN = "ghs_fault_suite_token"
@@ -259,22 +260,6 @@ def test_shell_syntax_newlines_and_unicode_in_names_titles_and_branches_stay_ine
         assert "&lt;script&gt;" in prose
         assert "@octocat" not in prose  # no mention pings anyone
         assert "ünïcødé ✓ 🚀" in prose
-
-
-def outside_code_blocks(markdown: str) -> str:
-    """The Markdown GitHub renders as Markdown: fenced blocks removed the way GFM closes them (a
-    fence of at least the opening's length), so a fence inside the text could not end a block."""
-    kept, fence = [], ""
-    for line in markdown.splitlines():
-        stripped = line.strip()
-        if not fence and stripped.startswith("```"):
-            fence = stripped[: len(stripped) - len(stripped.lstrip("`"))]
-        elif fence and stripped.startswith(fence) and not stripped.strip("`"):
-            fence = ""
-        elif not fence:
-            kept.append(line)
-    assert not fence, "a code block never closed: the rest of the report would render as code"
-    return "\n".join(kept)
 
 
 def test_a_report_over_the_comment_limit_is_cut_with_a_note_and_keeps_its_marker(

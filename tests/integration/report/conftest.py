@@ -14,6 +14,8 @@ from runner.local import LocalEndpoint
 from tests.support.aws import LAMBDA_ROLE, ON_DEMAND_TABLE, inline_function
 from tests.support.engine import endpoint_fixture
 
+from .report_run import github  # noqa: F401 - the report job's fake GitHub, for the report tests
+
 HANDLER = (
     "import time\n"
     "def main(event, context):\n"
