@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 from collections.abc import MutableMapping
 
@@ -52,10 +53,16 @@ def restart_without_credentials(environ: MutableMapping[str, str] = os.environ) 
 
 
 def _received(descriptor: str) -> dict[str, str]:
-    fd = int(descriptor)
+    """What the first process wrote; only from a pipe (a stray variable naming a terminal or a file
+    must not make the runner wait on or read it)."""
     try:
+        fd = int(descriptor)
+        if not stat.S_ISFIFO(os.fstat(fd).st_mode):
+            return {}
         with os.fdopen(fd, "rb") as pipe:
             payload = json.loads(pipe.read() or b"{}")
     except (OSError, ValueError):
+        return {}
+    if not isinstance(payload, dict):
         return {}
     return {str(name): str(value) for name, value in payload.items() if str(name) in TOKEN_VARIABLES}

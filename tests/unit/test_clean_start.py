@@ -52,3 +52,26 @@ def test_a_start_without_credentials_does_not_reexecute():
     assert not any(line.startswith("::add-mask::") for line in lines)
     assert "connection token: " in lines
     assert "args: ['one', 'two words']" in lines
+
+
+def test_a_stray_handoff_variable_naming_no_pipe_is_ignored(tmp_path):
+    stray = tmp_path / "not-a-pipe"
+    stray.write_text('{"GITHUB_TOKEN": "ghs_from_a_file"}')
+    code = (
+        "import os\n"
+        "from runner.cli.clean_start import restart_without_credentials\n"
+        "from runner.github.connection import GithubConnection\n"
+        "fd = os.open(os.environ['STRAY'], os.O_RDONLY)\n"
+        "os.environ['SPT_WITHHELD_FD'] = str(fd)\n"
+        "restart_without_credentials()\n"
+        "print(repr(GithubConnection.from_env(os.environ).token), 'SPT_WITHHELD_FD' in os.environ)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code],
+        env={"PATH": "/usr/bin:/bin", "STRAY": str(stray)},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    assert completed.stdout.strip() == "'' False"

@@ -33,7 +33,7 @@ _FREE_REGIONS = iter(["eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "ap
 
 @pytest.fixture
 def region():
-    """A region of its own per test: the janitor sweeps a whole region, and moto keeps its state
+    """A region of its own per test: the janitor sweeps a whole region, and the engine keeps its state
     per account and region for as long as the process lives."""
     return next(_FREE_REGIONS)
 

@@ -54,7 +54,7 @@ def test_dynamodb_stream_runs_the_handler_which_can_publish_to_eventbridge(
     [bus_event] = wait_for_events(endpoint, record_bucket, "bus")
     assert bus_event["source"] == "test.inventory"
     assert bus_event["detail"] == {"keys": {"sku": {"S": "apple"}}, "change": "INSERT"}
-    # The stream keeps its records for other readers (stock moto emptied it after pushing).
+    # The stream keeps its records for other readers.
     streams = client(endpoint, "dynamodbstreams")
     shard = streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"][0]["ShardId"]
     iterator = streams.get_shard_iterator(

@@ -1,4 +1,4 @@
-"""A local endpoint (moto over HTTP on 127.0.0.1) and helpers to build managed stacks on it."""
+"""A local endpoint (MiniStack over HTTP on 127.0.0.1) and helpers to build managed stacks on it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""One embedded endpoint (moto over HTTP on 127.0.0.1) for the helper tests in this folder."""
+"""One embedded endpoint (MiniStack over HTTP on 127.0.0.1) for the helper tests in this folder."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def aws(endpoint: LocalEndpoint):
 
 
 def unique(prefix: str) -> str:
-    """moto's state is process-wide: every test names its resources uniquely."""
+    """the engine's state is shared by the whole module: every test names its resources uniquely."""
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
