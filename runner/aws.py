@@ -4,7 +4,6 @@ into this process's environment for the child processes (CDK CLI, pytest) that i
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 from collections.abc import Mapping, MutableMapping
@@ -47,16 +46,6 @@ class AwsTarget:
 
     region: str
     endpoint_url: str | None = None
-
-    @classmethod
-    def from_env(cls, region: str | None = None, endpoint_url: str | None = None) -> AwsTarget:
-        return cls(
-            region=region
-            or os.environ.get("AWS_REGION")
-            or os.environ.get("AWS_DEFAULT_REGION")
-            or DEFAULT_REGION,
-            endpoint_url=endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None,
-        )
 
     @property
     def is_local(self) -> bool:

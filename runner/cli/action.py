@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from runner import gha
-from runner.child_env import withhold_token
 from runner.cli.action_inputs import ActionInputs
 from runner.cli.clean_start import restart_without_credentials
 from runner.cli.main import main as cli_main
@@ -21,9 +20,8 @@ def main(env: Mapping[str, str] | None = None) -> int:
     environment = os.environ if env is None else env
     if env is None:
         # PR code (synth, the CDK CLI, pytest, handlers) neither inherits the token nor reads it
-        # from this process's initial environment.
+        # from this process's initial environment (the token is withheld in memory from here on).
         restart_without_credentials()
-        withhold_token(os.environ)
     try:
         inputs = ActionInputs.from_env(environment, Path.cwd())
     except ConfigError as error:

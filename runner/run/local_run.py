@@ -12,7 +12,7 @@ from pathlib import Path
 from types import FrameType
 
 from runner import gha
-from runner.aws import TargetRequest, export_target, resolve_target
+from runner.aws import DEFAULT_REGION, TargetRequest, export_target, resolve_target
 from runner.context import RunContext
 from runner.deploy.stage import DeployRequest, deploy_app, print_outputs
 from runner.destroy.destroyer import discover_stacks
@@ -84,7 +84,7 @@ class LocalRun:
         wanted = request.target
         if wanted.local and not (wanted.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")):
             # A running `serverless-pr-test local` on 4566 is reused (no start, no bootstrap).
-            region = wanted.region or "us-east-1"
+            region = wanted.region or DEFAULT_REGION
             with local_engine(request.port, region, request.delivery_latency) as (url, started):
                 if started and request.keep:
                     print("Note: --keep needs an engine that outlives the run (`serverless-pr-test local`)")
